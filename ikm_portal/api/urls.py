@@ -1,0 +1,9 @@
+"""``/api/v1/``: every app registers its viewsets on one router."""
+from rest_framework.routers import DefaultRouter
+
+from programs.api.urls import register as register_programs
+
+router = DefaultRouter()
+register_programs(router)
+
+urlpatterns = router.urls

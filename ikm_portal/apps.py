@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IkmPortalConfig(AppConfig):
+    name = "ikm_portal"
+    verbose_name = "IKM Portal"

@@ -1,0 +1,96 @@
+"""The home page each role lands on, the health probe and the error pages."""
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from programs.models import Business, Province
+from programs.roles import Role, role_of
+
+from .tasks import HEARTBEAT_CACHE_KEY
+
+logger = logging.getLogger(__name__)
+
+_HOME_TEMPLATES = {
+    Role.MINISTRY_ADMIN: "home/ministry.html",
+    Role.MINISTRY_STAFF: "home/ministry.html",
+    Role.OFFICER: "home/officer.html",
+    Role.OWNER: "home/owner.html",
+}
+
+
+def home(request):
+    """Each role lands on its own page; the public sees the programme's landing page."""
+    role = role_of(request.user)
+    context = {"role": role}
+    businesses = Business.objects.visible_to(request.user)
+    if role in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF):
+        context.update(province_count=Province.objects.count(), business_count=businesses.count())
+    elif role == Role.OFFICER:
+        context.update(province=request.user.profile.province, business_count=businesses.count())
+    elif role == Role.OWNER:
+        context.update(businesses=businesses.select_related("province")[:50])
+    return render(request, _HOME_TEMPLATES.get(role, "home/public.html"), context)
+
+
+def _check_database():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return {"status": "ok", "vendor": connection.vendor}
+
+
+def _check_cache():
+    cache.set("healthz:probe", "1", timeout=10)
+    if cache.get("healthz:probe") != "1":
+        raise RuntimeError("cache did not return what was written")
+    return {"status": "ok", "backend": settings.CACHES["default"]["BACKEND"].rsplit(".", 1)[-1]}
+
+
+def _check_broker():
+    if not settings.REDIS_URL:
+        return {"status": "ok", "mode": "in-process"}
+    import redis
+
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=2, socket_timeout=2)
+    try:
+        client.ping()
+    finally:
+        client.close()
+    return {"status": "ok", "mode": "redis", "last_worker_heartbeat": cache.get(HEARTBEAT_CACHE_KEY)}
+
+
+@never_cache
+def healthz(request):
+    """JSON for the load balancer: 200 when every dependency answers, 503 otherwise."""
+    checks = {}
+    for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker)):
+        try:
+            checks[name] = check()
+        except Exception as exc:  # any failure of a dependency is reported, not raised
+            logger.warning("healthz: %s check failed: %s", name, exc)
+            checks[name] = {"status": "error", "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
+    # Rollups arrive with the impact dashboards; until then there is none to be old.
+    checks["newest_rollup"] = None
+    healthy = all(value["status"] == "ok" for value in checks.values() if isinstance(value, dict))
+    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+
+
+def error_403(request, exception=None):
+    return render(request, "errors/403.html", status=403)
+
+
+def error_404(request, exception=None):
+    return render(request, "errors/404.html", status=404)
+
+
+def error_500(request):
+    # No context processors touching the database: it may be what failed.
+    from django.template import loader
+
+    from django.http import HttpResponseServerError
+
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -1,0 +1,35 @@
+"""Loading provinces from the vendored registry file (see data/README.md)."""
+import csv
+from pathlib import Path
+
+DATA_DIR = Path(__file__).resolve().parent / "data"
+
+WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
+
+# Keppres 41/1987: central Indonesia (WITA) is Bali, Nusa Tenggara, South/East/North
+# Kalimantan and all of Sulawesi; eastern Indonesia (WIT) is Maluku and Papua.
+_WITA = {"51", "52", "53", "63", "64", "65", "71", "72", "73", "74", "75", "76"}
+_WIT = {"81", "82", "91", "92", "93", "94", "95", "96"}
+
+
+def timezone_for(code):
+    if code in _WIT:
+        return WIT
+    if code in _WITA:
+        return WITA
+    return WIB
+
+
+def province_rows():
+    """Yield dicts ready for ``Province(**row)`` (with ``parent_2020_code`` to resolve)."""
+    with open(DATA_DIR / "province-codes.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            code = row["kemendagri_code"]
+            yield {
+                "code": code,
+                "name": row["name"],
+                "iso_code": row["iso_3166_2"],
+                "bps_code": row["bps_code"],
+                "timezone": timezone_for(code),
+                "parent_2020_code": row["geometry_34_code"] if row["geometry_34_code"] != code else None,
+            }
