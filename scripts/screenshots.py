@@ -1,0 +1,40 @@
+"""Screenshots of portal pages as each role, at desktop and phone width (a developer's check).
+
+Usage: python scripts/screenshots.py BASE_URL OUT_DIR USER:PASSWORD:PATH[,PATH...] ...
+       (USER "-" for the public). Needs the playwright package and Debian's chromium.
+"""
+import sys
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+SIZES = {"desktop": (1280, 900), "phone": (390, 844)}
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def main(base_url, out_dir, specs):
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=ARGS)
+        for spec in specs:
+            user, password, paths = spec.split(":", 2)
+            for size_name, (width, height) in SIZES.items():
+                context = browser.new_context(viewport={"width": width, "height": height}, locale="en-US")
+                page = context.new_page()
+                if user != "-":
+                    page.goto(f"{base_url}/accounts/login/")
+                    page.fill("#id_username", user)
+                    page.fill("#id_password", password)
+                    page.click("button[type=submit].btn-primary")
+                for path in paths.split(","):
+                    page.goto(base_url + path)
+                    name = f"{user.split('@')[0] if user != '-' else 'public'}{path.replace('/', '_')}-{size_name}.png"
+                    page.screenshot(path=str(out / name), full_page=True)
+                    print(out / name)
+                context.close()
+        browser.close()
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2], sys.argv[3:])
