@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from programs.models import Business, Province
+from programs.models import Business, BusinessClaim, Province
 from programs.roles import Role, role_of
 
 from .tasks import HEARTBEAT_CACHE_KEY
@@ -31,7 +31,11 @@ def home(request):
     if role in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF):
         context.update(province_count=Province.objects.count(), business_count=businesses.count())
     elif role == Role.OFFICER:
-        context.update(province=request.user.profile.province, business_count=businesses.count())
+        context.update(
+            province=request.user.profile.province,
+            business_count=businesses.count(),
+            pending_claims=BusinessClaim.objects.editable_by(request.user).filter(status=BusinessClaim.Status.PENDING).count(),
+        )
     elif role == Role.OWNER:
         context.update(businesses=businesses.select_related("province")[:50])
     return render(request, _HOME_TEMPLATES.get(role, "home/public.html"), context)

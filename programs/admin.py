@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Business, Profile, Province
+from .models import Business, BusinessClaim, ExportJob, KbliDivision, Organisation, Profile, Province, Regency, Sector
 
 
 class ScopedAdminMixin:
@@ -20,13 +20,64 @@ class ProvinceAdmin(admin.ModelAdmin):
     search_fields = ["code", "name"]
 
 
+@admin.register(Regency)
+class RegencyAdmin(admin.ModelAdmin):
+    list_display = ["code", "name", "kind", "province", "code_2021", "bps_code"]
+    list_filter = ["kind", "province"]
+    search_fields = ["code", "name", "code_2021", "bps_code"]
+    list_select_related = ["province"]
+
+
+class KbliDivisionInline(admin.TabularInline):
+    model = KbliDivision
+    extra = 0
+
+
+@admin.register(Sector)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["slug", "name", "name_en", "order"]
+    inlines = [KbliDivisionInline]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "kind", "province", "website"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
 @admin.register(Business)
 class BusinessAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
-    list_display = ["name", "province", "owner", "updated_at"]
-    list_filter = ["province"]
-    search_fields = ["name"]
-    list_select_related = ["province", "owner"]
-    raw_id_fields = ["owner"]
+    list_display = ["name", "nib", "regency", "province", "sector", "scale", "workforce", "status", "is_exporter", "updated_at"]
+    list_filter = ["province", "sector", "scale", "status", "is_exporter"]
+    search_fields = ["name", "nib", "owner_name"]
+    list_select_related = ["province", "regency", "sector"]
+    raw_id_fields = ["owner", "created_by"]
+    autocomplete_fields = ["regency"]
+    readonly_fields = ["province", "scale", "created_at", "updated_at"]
+    show_full_result_count = False  # a million rows: skip the second COUNT(*)
+
+    def save_model(self, request, obj, form, change):
+        # Province and scale follow from regency, workforce and investment, as in every channel.
+        from .services import _business_validate
+
+        _business_validate(obj)
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(BusinessClaim)
+class BusinessClaimAdmin(ScopedAdminMixin, admin.ModelAdmin):
+    list_display = ["business", "claimant", "status", "created_at", "decided_by"]
+    list_filter = ["status"]
+    raw_id_fields = ["business", "claimant", "decided_by"]
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    list_display = ["kind", "file_format", "user", "status", "done_rows", "total_rows", "created_at"]
+    list_filter = ["status", "kind"]
+    raw_id_fields = ["user"]
 
 
 class ProfileInline(admin.StackedInline):

@@ -3,7 +3,7 @@ import random
 
 from django.db import transaction
 
-from .models import Business, Province
+from .models import Business, Province, Regency, Sector
 from .roles import Role
 from .services import account_create
 
@@ -38,11 +38,19 @@ def seed_accounts():
 @transaction.atomic
 def seed_businesses(*, count, rng):
     """Add ``count`` businesses spread over provinces, Java-heavy as Indonesia's IKM are."""
-    provinces = list(Province.objects.all())
-    weights = [6.0 if province.code in ("32", "33", "35") else 2.0 if province.code in ("31", "34", "36") else 1.0 for province in provinces]
-    chosen = rng.choices(provinces, weights=weights, k=count)
+    regencies = list(Regency.objects.all())
+    weights = [6.0 if r.province_id and r.code[:2] in ("32", "33", "35") else 2.0 if r.code[:2] in ("31", "34", "36") else 1.0 for r in regencies]
+    sectors = list(Sector.objects.all())
+    chosen = rng.choices(regencies, weights=weights, k=count)
     Business.objects.bulk_create(
-        [Business(name=f"{rng.choice(_NAME_PARTS[0])} {rng.choice(_NAME_PARTS[1])} {index + 1}", province=province) for index, province in enumerate(chosen)],
+        [
+            Business(
+                name=f"{rng.choice(_NAME_PARTS[0])} {rng.choice(_NAME_PARTS[1])} {index + 1}",
+                regency=regency, province_id=regency.province_id, sector=rng.choice(sectors),
+                owner_name="Pemilik Demo", workforce=5, investment=200_000_000, scale="small",
+            )
+            for index, regency in enumerate(chosen)
+        ],
         batch_size=5000,
     )
 
@@ -51,7 +59,15 @@ def seed_owner_business():
     from django.contrib.auth import get_user_model
 
     owner = get_user_model().objects.get(username="pemilik@demo.ikm.go.id")
-    Business.objects.get_or_create(owner=owner, defaults={"name": "Konveksi Pemilik Demo", "province": Province.objects.get(code="32")})
+    regency = Regency.objects.get(code="32.73")
+    Business.objects.get_or_create(
+        owner=owner,
+        defaults={
+            "name": "Konveksi Pemilik Demo", "regency": regency, "province_id": regency.province_id,
+            "sector": Sector.objects.get(slug="textiles-clothing-leather"), "owner_name": "Pemilik Demo",
+            "workforce": 6, "investment": 150_000_000, "scale": "small", "nib": "8120000000001",
+        },
+    )
 
 
 def seed(*, businesses=200, seed=2020):

@@ -1,21 +1,41 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Business, Province
+from .models import Business, Province, Regency, Sector
+from .scale import Scale
 
 
 class BusinessFilterSet(django_filters.FilterSet):
-    """Serves both the business list page and ``/api/v1/businesses/``."""
+    """Serves the business list page, its exports and ``/api/v1/businesses/``.
 
+    Provinces and regencies are named by Kemendagri code, sectors by slug.
+    """
+
+    q = django_filters.CharFilter(method="search", label=_("Name or NIB"))
     province = django_filters.ModelChoiceFilter(
         field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province")
     )
-    q = django_filters.CharFilter(method="search", label=_("Search"))
+    regency = django_filters.ModelChoiceFilter(
+        field_name="regency", queryset=Regency.objects.all(), to_field_name="code", label=_("Regency or city")
+    )
+    sector = django_filters.ModelChoiceFilter(
+        field_name="sector", queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector")
+    )
+    scale = django_filters.ChoiceFilter(choices=Scale.choices, label=_("Scale"))
+    status = django_filters.ChoiceFilter(choices=Business.Status.choices, label=_("Status"))
+    is_exporter = django_filters.BooleanFilter(label=_("Exporter"), widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]))
 
     class Meta:
         model = Business
-        fields = ["province", "q"]
+        fields = ["q", "province", "regency", "sector", "scale", "status", "is_exporter"]
 
     def search(self, queryset, name, value):
-        return queryset.filter(Q(name__icontains=value))
+        value = value.strip()
+        if not value:
+            return queryset
+        # A 13-digit number is an NIB; anything else is searched in the name (trigram index).
+        if value.isdigit() and len(value) == 13:
+            return queryset.filter(nib=value)
+        return queryset.filter(Q(name__icontains=value) | Q(nib=value))

@@ -36,3 +36,96 @@ class SignupForm(forms.Form):
 
 class ResendVerificationForm(forms.Form):
     email = forms.EmailField(label=_("E-mail"))
+
+
+class BusinessForm(forms.ModelForm):
+    """Officers register businesses of their province; owners register and keep their own."""
+
+    province = forms.ModelChoiceField(queryset=None, label=_("Province"), to_field_name="code")
+    confirm_not_duplicate = forms.BooleanField(
+        required=False, label=_("I have checked: this is a different business, save it anyway.")
+    )
+
+    class Meta:
+        from .models import Business
+
+        model = Business
+        fields = [
+            "name", "nib", "status", "year_founded",
+            "owner_name", "nik", "phone", "email",
+            "province", "regency", "address",
+            "sector", "kbli_code", "main_products", "workforce", "investment",
+            "is_exporter", "export_destinations",
+        ]
+
+    def __init__(self, *args, user, **kwargs):
+        from .fields import CountryCodesField, RupiahField
+        from .models import Province, Regency, Sector
+        from .roles import Role, province_id_of, role_of
+
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["investment"] = RupiahField(
+            label=_("Investment value (Rp)"), min_value=0, help_text=self._meta.model._meta.get_field("investment").help_text
+        )
+        self.fields["export_destinations"] = CountryCodesField(
+            label=_("Export destinations"), required=False, help_text=_("Country codes separated by commas, e.g. MY, SG, US.")
+        )
+        self.fields["sector"].queryset = Sector.objects.all()
+        self.fields["nib"].widget.attrs.update(inputmode="numeric", maxlength=13, autocomplete="off")
+        self.fields["nik"].widget.attrs.update(inputmode="numeric", maxlength=16, autocomplete="off")
+        self.fields["phone"].widget.attrs.update(inputmode="tel", autocomplete="tel")
+        self.fields["year_founded"].widget.attrs.update(inputmode="numeric")
+        self.fields["address"].widget.attrs.update(rows=2)
+        self.fields["main_products"].widget.attrs.update(rows=2)
+
+        # Officers work in their own province only; owners and admins may pick any.
+        provinces = Province.objects.all()
+        if role_of(user) == Role.OFFICER:
+            provinces = provinces.filter(pk=province_id_of(user))
+        self.fields["province"].queryset = provinces
+        self.fields["province"].widget.attrs.update(
+            {"hx-get": "/regions/regency-options/", "hx-target": "#id_regency", "hx-trigger": "change", "hx-swap": "innerHTML"}
+        )
+        # The regency picker lists the chosen province's regencies (htmx refreshes it).
+        province_code = self.data.get(self.add_prefix("province")) if self.is_bound else None
+        if not province_code and self.instance.pk:
+            province_code = self.instance.province.code
+        if not province_code and provinces.count() == 1:
+            province_code = provinces.get().code
+        if province_code and not self.is_bound:
+            self.initial.setdefault("province", province_code)
+        # Regencies are named by Kemendagri code in pages as in the API.
+        self.fields["regency"].to_field_name = "code"
+        self.fields["regency"].error_messages["invalid_choice"] = _("This regency or city is not in the chosen province.")
+        if self.instance.pk and not self.is_bound:
+            self.initial["regency"] = self.instance.regency.code
+        self.fields["sector"].to_field_name = "slug"
+        if self.instance.pk and not self.is_bound:
+            self.initial["sector"] = self.instance.sector.slug
+        self.fields["regency"].queryset = (
+            Regency.objects.filter(province__code=province_code) if province_code else Regency.objects.none()
+        )
+        if not province_code:
+            self.fields["regency"].help_text = _("Choose the province first.")
+
+    def clean(self):
+        cleaned = super().clean()
+        province, regency = cleaned.get("province"), cleaned.get("regency")
+        if province and regency and regency.province_id != province.pk:
+            self.add_error("regency", _("This regency or city is not in the chosen province."))
+        return cleaned
+
+    def _post_clean(self):
+        # Model validation runs in the business_save service (one place for every channel).
+        pass
+
+    def business_data(self):
+        from .services import BUSINESS_FIELDS
+
+        return {field: self.cleaned_data.get(field) for field in BUSINESS_FIELDS if field in self.cleaned_data}
+
+
+class BusinessClaimForm(forms.Form):
+    nib = forms.CharField(label=_("NIB of your business"), max_length=13, min_length=13, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
+    message = forms.CharField(label=_("Message to the officer (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -1,9 +1,13 @@
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from .querysets import ScopedQuerySet
+from .scale import SCALE_HELP_TEXT, Scale
 
 
 class Province(models.Model):
@@ -56,27 +60,143 @@ class Profile(models.Model):
         return str(self.user)
 
 
+
+
+class Regency(models.Model):
+    """A regency (*kabupaten*) or city (*kota*) by its Kemendagri code (``31.71``)."""
+
+    class Kind(models.TextChoices):
+        REGENCY = "kabupaten", _("Regency (kabupaten)")
+        CITY = "kota", _("City (kota)")
+
+    code = models.CharField(_("code"), max_length=5, unique=True)
+    name = models.CharField(_("name"), max_length=100)
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="regencies")
+    code_2021 = models.CharField(_("Kemendagri code in 2021"), max_length=5, blank=True, db_index=True)
+    bps_code = models.CharField(_("BPS code (2020)"), max_length=4, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("regency or city")
+        verbose_name_plural = _("regencies and cities")
+
+    def __str__(self):
+        return self.name
+
+
+class Sector(models.Model):
+    """One of Ditjen IKMA's six IKM sector groups, named in the API by its slug."""
+
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    name = models.CharField(_("name (Indonesian)"), max_length=100)
+    name_en = models.CharField(_("name (English)"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "slug"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+    def __str__(self):
+        return self.display_name
+
+    @property
+    def display_name(self):
+        return self.name_en if (get_language() or "id").startswith("en") else self.name
+
+
+class KbliDivision(models.Model):
+    """A KBLI 2020 manufacturing division (10-33) and the sector group it belongs to."""
+
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="kbli_divisions")
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("KBLI division")
+        verbose_name_plural = _("KBLI divisions")
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+
+class Organisation(models.Model):
+    """A partner: marketplace, government office, task force, bank, foreign buyer, ..."""
+
+    class Kind(models.TextChoices):
+        MARKETPLACE = "marketplace", _("Marketplace")
+        GOVERNMENT = "government", _("Government office")
+        TASK_FORCE = "task-force", _("COVID-19 task force")
+        HEALTH = "health", _("Health facility")
+        ASSOCIATION = "association", _("Association")
+        BANK = "bank", _("Bank")
+        FOREIGN_BUYER = "foreign-buyer", _("Foreign buyer")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    province = models.ForeignKey(Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="organisations")
+    website = models.URLField(_("website"), blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("partner organisation")
+        verbose_name_plural = _("partner organisations")
+
+    def __str__(self):
+        return self.name
+
+
 class BusinessQuerySet(ScopedQuerySet):
     province_field = "province"
     owner_field = "owner"
 
 
+nib_validator = RegexValidator(r"^\d{13}$", _("An NIB has exactly 13 digits."))
+nik_validator = RegexValidator(r"^\d{16}$", _("An NIK has exactly 16 digits."))
+kbli_validator = RegexValidator(r"^(1\d|2\d|3[0-3])\d{0,3}$", _("A manufacturing KBLI code has 2 to 5 digits and starts with 10 to 33."))
+
+
 class Business(models.Model):
-    """An IKM business. Scoped by its province; IKM owners keep their own."""
+    """An IKM business. Scoped by its province (which follows from its regency); owners keep their own."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        TEMPORARILY_CLOSED = "temporarily-closed", _("Temporarily closed")
+        CLOSED = "closed", _("Closed")
 
     name = models.CharField(_("business name"), max_length=200)
-    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="businesses")
-    owner = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("owner account"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="businesses",
+    nib = models.CharField(
+        _("NIB"), max_length=13, null=True, blank=True, validators=[nib_validator],
+        help_text=_("Business identification number (Nomor Induk Berusaha) from OSS, 13 digits."),
     )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("owner account"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="businesses",
+    )
+    owner_name = models.CharField(_("owner name"), max_length=150)
+    nik = models.CharField(_("owner NIK"), max_length=16, blank=True, validators=[nik_validator], help_text=_("National identity number of the owner, 16 digits."))
+    phone = models.CharField(_("phone"), max_length=20, blank=True, help_text=_("Mobile or landline, e.g. 0812 3456 7890."))
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.TextField(_("address"), blank=True)
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="businesses")
+    regency = models.ForeignKey(Regency, verbose_name=_("regency or city"), on_delete=models.PROTECT, related_name="businesses")
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="businesses")
+    kbli_code = models.CharField(_("KBLI code"), max_length=5, blank=True, validators=[kbli_validator])
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, help_text=SCALE_HELP_TEXT)
+    workforce = models.PositiveIntegerField(_("workforce"), validators=[MaxValueValidator(100_000)])
+    investment = models.BigIntegerField(_("investment value (Rp)"), validators=[MinValueValidator(0)], help_text=_("Excluding land and buildings, in whole rupiah."))
+    year_founded = models.PositiveSmallIntegerField(_("year founded"), null=True, blank=True, validators=[MinValueValidator(1900), MaxValueValidator(2100)])
+    main_products = models.TextField(_("main products"), blank=True)
+    is_exporter = models.BooleanField(_("exporter"), default=False)
+    export_destinations = models.JSONField(_("export destinations"), default=list, blank=True, help_text=_("ISO 3166-1 alpha-2 country codes, e.g. MY, SG, US."))
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.ACTIVE)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["updated_at"])
 
     objects = BusinessQuerySet.as_manager()
 
@@ -84,6 +204,104 @@ class Business(models.Model):
         ordering = ["name", "pk"]
         verbose_name = _("business")
         verbose_name_plural = _("businesses")
+        constraints = [
+            models.UniqueConstraint(fields=["nib"], condition=Q(nib__isnull=False), name="business_nib_unique"),
+            models.CheckConstraint(condition=Q(investment__gte=0), name="business_investment_not_negative"),
+        ]
+        indexes = [
+            models.Index(fields=["province", "sector", "name"], name="business_province_sector"),
+            models.Index(fields=["regency", "name"], name="business_regency"),
+            models.Index(fields=["sector", "name"], name="business_sector"),
+            models.Index(fields=["nik"], name="business_nik", condition=~Q(nik="")),
+            models.Index(fields=["phone"], name="business_phone", condition=~Q(phone="")),
+        ]
 
     def __str__(self):
         return self.name
+
+
+class BusinessClaimQuerySet(ScopedQuerySet):
+    province_field = "business__province"
+    owner_field = "claimant"
+
+
+class BusinessClaim(models.Model):
+    """An owner's request to take over a business an officer registered, decided by an officer."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for approval")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="claims")
+    claimant = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("claimed by"), on_delete=models.CASCADE, related_name="business_claims")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    message = models.TextField(_("message to the officer"), blank=True)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = BusinessClaimQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("business claim")
+        verbose_name_plural = _("business claims")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "claimant"], condition=Q(status="pending"), name="one_pending_claim_per_owner"),
+        ]
+
+    def __str__(self):
+        return f"{self.claimant} → {self.business}"
+
+
+class ExportJobQuerySet(models.QuerySet):
+    """Export files may hold personal data: each user sees only their own jobs."""
+
+    def visible_to(self, user):
+        if user is None or not user.is_authenticated:
+            return self.none()
+        return self.filter(user=user)
+
+    editable_by = visible_to
+
+
+class ExportJob(models.Model):
+    """A large export built by a Celery worker, with progress, ending in a file or an error."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Ready")
+        FAILED = "failed", _("Failed")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.CASCADE, related_name="export_jobs")
+    kind = models.CharField(_("data"), max_length=40)
+    file_format = models.CharField(_("format"), max_length=10, default="xlsx")
+    params = models.JSONField(_("filters"), default=dict, blank=True)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    total_rows = models.PositiveIntegerField(_("rows in total"), null=True, blank=True)
+    done_rows = models.PositiveIntegerField(_("rows written"), default=0)
+    file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = ExportJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+
+    def __str__(self):
+        return f"{self.kind}.{self.file_format} ({self.get_status_display()})"
+
+    @property
+    def progress(self):
+        """Fraction 0-1 of rows written, or None while the total is unknown."""
+        if not self.total_rows:
+            return 1.0 if self.status == self.Status.DONE else None
+        return min(1.0, self.done_rows / self.total_rows)

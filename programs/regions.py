@@ -33,3 +33,39 @@ def province_rows():
                 "timezone": timezone_for(code),
                 "parent_2020_code": row["geometry_34_code"] if row["geometry_34_code"] != code else None,
             }
+
+
+def regency_rows():
+    """Yield dicts for the 514 regencies and cities (Kemendagri 2025 codes and their old codes)."""
+    with open(DATA_DIR / "regency-code-crosswalk.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            kind = "kota" if row["name"].startswith("Kota ") else "kabupaten"
+            yield {
+                "code": row["kemendagri_code"],
+                "name": row["name"],
+                "kind": kind,
+                "province_code": row["province_code"],
+                "code_2021": row["kemendagri_code_2021"],
+                "bps_code": row["bps_code_2020"],
+            }
+
+
+def sector_rows():
+    with open(DATA_DIR / "sectors.csv", newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            yield {"slug": row["slug"], "name": row["name"], "name_en": row["name_en"], "order": int(row["order"])}
+
+
+def kbli_rows():
+    with open(DATA_DIR / "kbli-2020-manufacturing.csv", newline="", encoding="utf-8") as handle:
+        yield from csv.DictReader(handle)
+
+
+# Partners the programme works with from the start; more are added in the admin.
+PARTNER_ORGANISATIONS = [
+    {"slug": "tokopedia", "name": "Tokopedia", "kind": "marketplace", "website": "https://www.tokopedia.com"},
+    {"slug": "shopee", "name": "Shopee", "kind": "marketplace", "website": "https://shopee.co.id"},
+    {"slug": "blibli", "name": "Blibli", "kind": "marketplace", "website": "https://www.blibli.com"},
+    {"slug": "bukalapak", "name": "Bukalapak", "kind": "marketplace", "website": "https://www.bukalapak.com"},
+    {"slug": "satgas-covid-19", "name": "Satuan Tugas Penanganan COVID-19", "kind": "task-force", "website": ""},
+]

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -116,3 +116,165 @@ def signup_resend_verification(*, email, base_url):
     user = User.objects.filter(email__iexact=email.strip(), is_active=False, profile__email_verified_at__isnull=True).first()
     if user is not None:
         signup_send_verification(user=user, base_url=base_url)
+
+
+# --- Businesses --------------------------------------------------------------------------
+
+BUSINESS_FIELDS = [
+    "name", "nib", "owner_name", "nik", "phone", "email", "address", "regency", "sector", "kbli_code",
+    "workforce", "investment", "year_founded", "main_products", "is_exporter", "export_destinations", "status",
+]
+
+
+def normalise_phone(raw):
+    """``0812-3456-7890`` / ``+62 812 3456 7890`` → ``+6281234567890``; raises ValidationError."""
+    import phonenumbers
+
+    raw = (raw or "").strip()
+    if not raw:
+        return ""
+    try:
+        number = phonenumbers.parse(raw, "ID")
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError({"phone": _("Not a valid phone number. Write it as 0812 3456 7890 or +62 812 3456 7890.")})
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def country_codes():
+    """ISO 3166-1 alpha-2 codes known to CLDR (via Babel), for export destinations."""
+    from babel import Locale
+
+    not_countries = {"ZZ", "EU", "EZ", "UN", "QO", "XA", "XB"}  # CLDR's "unknown" and groupings
+    return {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()} - not_countries
+
+
+def _business_validate(business):
+    """Rules that span fields, shared by the form, the API and imports. Raises ValidationError."""
+    from stdnum.id import nik as nik_number
+
+    from .scale import classify_scale
+
+    errors = {}
+    if business.nib is not None:
+        business.nib = business.nib.strip() or None
+    business.nik = (business.nik or "").strip()
+    business.email = (business.email or "").strip().lower()
+    try:
+        business.phone = normalise_phone(business.phone)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if business.nik and len(business.nik) == 16 and business.nik.isdigit() and not nik_number.is_valid(business.nik):
+        errors["nik"] = [_("This NIK is not valid: its region code or date of birth does not exist.")]
+    if business.nib:
+        from .models import Business
+
+        if Business.objects.filter(nib=business.nib).exclude(pk=business.pk).exists():
+            errors["nib"] = [_("This NIB is already registered for another business.")]
+    if business.regency_id:
+        business.province_id = business.regency.province_id
+    if business.kbli_code and business.sector_id and len(business.kbli_code) >= 2:
+        from .models import KbliDivision
+
+        division = KbliDivision.objects.filter(code=business.kbli_code[:2]).first()
+        if division is not None and division.sector_id != business.sector_id:
+            errors["kbli_code"] = [_("KBLI %(code)s belongs to the sector “%(sector)s”, not the one chosen.") % {"code": business.kbli_code, "sector": division.sector.display_name}]
+    if business.workforce is not None and business.investment is not None:
+        scale = classify_scale(business.workforce, business.investment)
+        if scale is None:
+            errors["investment"] = [_("20 or more workers with an investment over Rp 15 billion is a large industry, not an IKM.")]
+        else:
+            business.scale = scale
+    destinations = business.export_destinations or []
+    if not isinstance(destinations, list):
+        errors["export_destinations"] = [_("Give the export destinations as a list of country codes.")]
+    else:
+        destinations = sorted({str(code).strip().upper() for code in destinations if str(code).strip()})
+        unknown = [code for code in destinations if code not in country_codes()]
+        if unknown:
+            errors["export_destinations"] = [_("Unknown country code(s): %(codes)s.") % {"codes": ", ".join(unknown)}]
+        elif destinations and not business.is_exporter:
+            errors["export_destinations"] = [_("Export destinations are only for businesses marked as exporters.")]
+        business.export_destinations = destinations
+    try:
+        # The NIB's uniqueness was checked above with a clearer message than the constraint's.
+        business.full_clean(exclude=["province", "scale"] if errors else ["province"], validate_constraints=False)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def business_save(*, user, data, instance=None):
+    """Create or update a business from ``data`` (model field names → values) for ``user``.
+
+    Validation is shared by every channel. The saved business must be editable by the user
+    (an officer's own province, an owner's own business), else nothing is saved.
+    """
+    from .models import Business
+    from .roles import role_of
+
+    business = instance if instance is not None else Business(created_by=user if user.is_authenticated else None)
+    for field, value in data.items():
+        if field not in BUSINESS_FIELDS:
+            raise ValueError(f"business_save() got an unknown field {field!r}")
+        setattr(business, field, value)
+    if instance is None and role_of(user) == Role.OWNER:
+        business.owner = user
+    _business_validate(business)
+    business.save()
+    if not Business.objects.editable_by(user).filter(pk=business.pk).exists():
+        raise ValidationError({"regency": _("You may only record businesses of your own province.")})
+    return business
+
+
+# --- Claims: an owner takes over a business an officer registered --------------------------
+
+@transaction.atomic
+def claim_request(*, user, nib, message=""):
+    """File a claim for the business with ``nib``; an officer of its province decides."""
+    from .models import Business, BusinessClaim
+
+    business = Business.objects.select_for_update().filter(nib=(nib or "").strip()).first()
+    if business is None:
+        raise ValidationError({"nib": _("No registered business has this NIB. Check the number, or register your business yourself.")})
+    if business.owner_id == user.pk:
+        raise ValidationError({"nib": _("This business is already yours.")})
+    if business.owner_id is not None:
+        raise ValidationError({"nib": _("This business is already kept by another owner account. Contact the industry office (Disperindag) of its province.")})
+    if BusinessClaim.objects.filter(business=business, claimant=user, status=BusinessClaim.Status.PENDING).exists():
+        raise ValidationError({"nib": _("You have already claimed this business; an officer will decide soon.")})
+    return BusinessClaim.objects.create(business=business, claimant=user, message=message)
+
+
+@transaction.atomic
+def claim_decide(*, user, claim_id, approve, note=""):
+    """Approve (the claimant becomes the owner) or reject a pending claim."""
+    from .models import Business, BusinessClaim
+    from .roles import role_of
+
+    if role_of(user) not in (Role.OFFICER, Role.MINISTRY_ADMIN):
+        raise PermissionDenied
+    claim = BusinessClaim.objects.editable_by(user).select_for_update().filter(pk=claim_id).first()
+    if claim is None:
+        raise BusinessClaim.DoesNotExist
+    if claim.status != BusinessClaim.Status.PENDING:
+        raise ValidationError(_("This claim was already decided."))
+    business = Business.objects.select_for_update().get(pk=claim.business_id)
+    now = timezone.now()
+    if approve:
+        if business.owner_id is not None and business.owner_id != claim.claimant_id:
+            raise ValidationError(_("The business already has another owner account."))
+        business.owner = claim.claimant
+        business.save(update_fields=["owner", "updated_at"])
+        # Other owners' claims on the same business cannot succeed any more.
+        BusinessClaim.objects.filter(business=business, status=BusinessClaim.Status.PENDING).exclude(pk=claim.pk).update(
+            status=BusinessClaim.Status.REJECTED, decided_by=user, decided_at=now, decision_note=_("Another claim was approved.")
+        )
+    claim.status = BusinessClaim.Status.APPROVED if approve else BusinessClaim.Status.REJECTED
+    claim.decided_by, claim.decided_at, claim.decision_note = user, now, note
+    claim.save()
+    return claim

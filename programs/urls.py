@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import accounts, businesses
+from .views import accounts, businesses, claims
 
 urlpatterns = [
     path("accounts/login/", accounts.PortalLoginView.as_view(), name="login"),
@@ -26,5 +26,11 @@ urlpatterns = [
     ),
     path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
     path("businesses/", businesses.BusinessListView.as_view(), name="business-list"),
+    path("businesses/new/", businesses.business_create, name="business-create"),
     path("businesses/<int:pk>/", businesses.BusinessDetailView.as_view(), name="business-detail"),
+    path("businesses/<int:pk>/edit/", businesses.business_update, name="business-update"),
+    path("businesses/claim/", claims.claim_create, name="claim-create"),
+    path("businesses/claims/", claims.claim_list, name="claim-list"),
+    path("businesses/claims/<int:pk>/decide/", claims.claim_decide_view, name="claim-decide"),
+    path("regions/regency-options/", businesses.regency_options, name="regency-options"),
 ]

@@ -3,7 +3,7 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from programs.models import Business, Profile, Province
+from programs.models import Business, Profile, Province, Regency, Sector
 from programs.roles import Role
 
 PASSWORD = "Rahasia-Uji-2020"
@@ -36,9 +36,67 @@ def province(code):
     return Province.objects.get(code=code)
 
 
+def _nib(n):
+    return f"{9120000000000 + n:013d}"
+
+
 class BusinessFactory(factory.django.DjangoModelFactory):
+    """A valid business; pass ``province=`` to place it in that province's first regency."""
+
     class Meta:
         model = Business
 
+    class Params:
+        province = None
+
     name = factory.Sequence(lambda n: f"Konveksi Uji {n}")
-    province = factory.LazyFunction(lambda: Province.objects.get(code="32"))
+    nib = factory.Sequence(_nib)
+    owner_name = "Siti Aminah"
+    regency = factory.LazyAttribute(
+        lambda o: Regency.objects.filter(province=o.province).order_by("code").first() if o.province else Regency.objects.get(code="32.01")
+    )
+    sector = factory.LazyFunction(lambda: Sector.objects.get(slug="food-beverages"))
+    workforce = 5
+    investment = 250_000_000
+    scale = "small"
+    status = "active"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):
+        business = model_class(*args, **kwargs)
+        business.province_id = business.regency.province_id
+        business.save()
+        return business
+
+
+def api_payload(**overrides):
+    """A valid ``/api/v1/businesses/`` body (codes for places, slug for the sector)."""
+    payload = {
+        "name": "Batik Tulis Lestari",
+        "nib": "8120001234567",
+        "owner_name": "Dewi Lestari",
+        "nik": "3273014501800001",
+        "phone": "0812-3456-7890",
+        "email": "dewi@contoh.id",
+        "address": "Jl. Braga No. 10, Bandung",
+        "regency": "32.73",
+        "sector": "textiles-clothing-leather",
+        "kbli_code": "13134",
+        "workforce": 8,
+        "investment": 350000000,
+        "year_founded": 2015,
+        "main_products": "Batik tulis, masker kain",
+        "is_exporter": True,
+        "export_destinations": ["MY", "SG"],
+        "status": "active",
+    }
+    payload.update(overrides)
+    return payload
+
+
+def form_payload(**overrides):
+    """A valid business form POST (province and regency by code, money as typed)."""
+    payload = api_payload()
+    payload.update(province="32", investment="Rp 350.000.000", export_destinations="MY, SG", is_exporter="on")
+    payload.update(overrides)
+    return {key: value for key, value in payload.items() if value is not None}

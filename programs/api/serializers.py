@@ -1,6 +1,10 @@
 from rest_framework import serializers
 
-from ..models import Business, Province
+from ..models import Business, Organisation, Province, Regency, Sector
+from ..selectors import can_see_personal_data
+from ..services import business_save
+
+PERSONAL_FIELDS = ("nik", "phone", "email")
 
 
 class ProvinceSerializer(serializers.ModelSerializer):
@@ -11,10 +15,63 @@ class ProvinceSerializer(serializers.ModelSerializer):
         fields = ["code", "name", "iso_code", "bps_code", "timezone", "parent_2020"]
 
 
+class RegencySerializer(serializers.ModelSerializer):
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Regency
+        fields = ["code", "name", "kind", "province", "code_2021", "bps_code"]
+
+
+class SectorSerializer(serializers.ModelSerializer):
+    kbli_divisions = serializers.SlugRelatedField(slug_field="code", many=True, read_only=True)
+
+    class Meta:
+        model = Sector
+        fields = ["slug", "name", "name_en", "kbli_divisions"]
+
+
+class OrganisationSerializer(serializers.ModelSerializer):
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Organisation
+        fields = ["slug", "name", "kind", "province", "website"]
+
+
 class BusinessSerializer(serializers.ModelSerializer):
-    province = serializers.SlugRelatedField(slug_field="code", queryset=Province.objects.all())
+    """A business. ``nik``, ``phone`` and ``email`` are left out for users who may not see
+    personal data (UU PDP 27/2022). ``province`` and ``scale`` follow from ``regency`` and from
+    ``workforce`` + ``investment``."""
+
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    regency = serializers.SlugRelatedField(slug_field="code", queryset=Regency.objects.all())
+    sector = serializers.SlugRelatedField(slug_field="slug", queryset=Sector.objects.all())
+    export_destinations = serializers.ListField(child=serializers.CharField(max_length=2), required=False)
+    has_owner_account = serializers.SerializerMethodField()
 
     class Meta:
         model = Business
-        fields = ["id", "name", "province", "created_at", "updated_at"]
-        read_only_fields = ["created_at", "updated_at"]
+        fields = [
+            "id", "name", "nib", "owner_name", "nik", "phone", "email", "address", "province", "regency",
+            "sector", "kbli_code", "scale", "workforce", "investment", "year_founded", "main_products",
+            "is_exporter", "export_destinations", "status", "has_owner_account", "created_at", "updated_at",
+        ]
+        read_only_fields = ["scale", "created_at", "updated_at"]
+
+    def get_has_owner_account(self, business) -> bool:
+        return business.owner_id is not None
+
+    def to_representation(self, business):
+        data = super().to_representation(business)
+        request = self.context.get("request")
+        if request is not None and not can_see_personal_data(request.user, business):
+            for field in PERSONAL_FIELDS:
+                data.pop(field, None)
+        return data
+
+    def create(self, validated_data):
+        return business_save(user=self.context["request"].user, data=validated_data)
+
+    def update(self, business, validated_data):
+        return business_save(user=self.context["request"].user, data=validated_data, instance=business)

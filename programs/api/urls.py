@@ -1,6 +1,9 @@
-from .views import BusinessViewSet, ProvinceViewSet
+from .views import BusinessViewSet, OrganisationViewSet, ProvinceViewSet, RegencyViewSet, SectorViewSet
 
 
 def register(router):
     router.register("provinces", ProvinceViewSet, basename="province")
+    router.register("regencies", RegencyViewSet, basename="regency")
+    router.register("sectors", SectorViewSet, basename="sector")
+    router.register("organisations", OrganisationViewSet, basename="organisation")
     router.register("businesses", BusinessViewSet, basename="business")

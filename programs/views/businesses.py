@@ -1,19 +1,132 @@
-from django.views.generic import DetailView, ListView
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
+from django.views.generic import DetailView
+from django_filters.views import FilterView
 
-from ..models import Business
+from ..filtersets import BusinessFilterSet
+from ..forms import BusinessForm
+from ..models import Business, Regency
+from ..roles import Role, province_id_of, role_of
+from ..selectors import business_possible_duplicates, can_see_personal_data
+from ..services import business_save, normalise_phone
 from .mixins import ScopedQuerysetMixin
 
 
-class BusinessListView(ScopedQuerysetMixin, ListView):
+def can_register_businesses(user):
+    return role_of(user) in (Role.MINISTRY_ADMIN, Role.OFFICER, Role.OWNER)
+
+
+class BusinessListView(ScopedQuerysetMixin, FilterView):
     model = Business
-    paginate_by = 50
+    filterset_class = BusinessFilterSet
+    paginate_by = 25
+    template_name = "programs/business_list.html"
 
     def get_queryset(self):
-        return super().get_queryset().select_related("province")
+        return super().get_queryset().select_related("province", "regency", "sector")
+
+    def get_filterset(self, filterset_class):
+        filterset = super().get_filterset(filterset_class)
+        # Officers see one province: offer its regencies, not the whole country's.
+        province_id = province_id_of(self.request.user)
+        if role_of(self.request.user) == Role.OFFICER:
+            filterset.form.fields["province"].queryset = filterset.form.fields["province"].queryset.filter(pk=province_id)
+            filterset.form.fields["regency"].queryset = Regency.objects.filter(province_id=province_id)
+        else:
+            chosen = self.request.GET.get("province")
+            filterset.form.fields["regency"].queryset = Regency.objects.filter(province__code=chosen) if chosen else Regency.objects.none()
+        filterset.form.fields["province"].widget.attrs.update(
+            {"hx-get": "/regions/regency-options/", "hx-target": "#id_regency", "hx-trigger": "change"}
+        )
+        return filterset
+
+    def get_template_names(self):
+        # htmx swaps only the results when a filter changes.
+        if self.request.htmx and not self.request.htmx.boosted:
+            return ["programs/includes/business_results.html"]
+        return [self.template_name]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["querystring"] = query.urlencode()
+        context["can_register"] = can_register_businesses(self.request.user)
+        return context
 
 
 class BusinessDetailView(ScopedQuerysetMixin, DetailView):
     model = Business
 
     def get_queryset(self):
-        return super().get_queryset().select_related("province", "owner")
+        return super().get_queryset().select_related("province", "regency", "sector", "owner")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        business = self.object
+        user = self.request.user
+        context["show_personal_data"] = can_see_personal_data(user, business)
+        context["can_edit"] = Business.objects.editable_by(user).filter(pk=business.pk).exists()
+        context["history"] = business.history.select_related("history_user")[:10] if context["show_personal_data"] else []
+        return context
+
+
+def _duplicate_probe(instance, data):
+    """An unsaved copy of what is about to be saved, for the duplicate check."""
+    probe = Business(pk=instance.pk if instance else None, **data)
+    try:
+        probe.phone = normalise_phone(probe.phone)
+    except ValidationError:
+        pass  # business_save reports the bad number next to the field
+    return probe
+
+
+def _business_form_page(request, *, instance):
+    user = request.user
+    form = BusinessForm(request.POST or None, instance=instance, user=user)
+    duplicates = []
+    if request.method == "POST" and form.is_valid():
+        data = form.business_data()
+        duplicates = business_possible_duplicates(business=_duplicate_probe(instance, data), user=user)
+        # Possible duplicates are a warning: the user looks at them and may confirm.
+        if not duplicates or form.cleaned_data.get("confirm_not_duplicate"):
+            try:
+                business = business_save(user=user, data=data, instance=instance)
+            except ValidationError as error:
+                for field, field_errors in error.message_dict.items():
+                    for message in field_errors:
+                        form.add_error(field if field in form.fields else None, message)
+                duplicates = []
+            else:
+                messages.success(request, _("Business “%(name)s” saved.") % {"name": business.name})
+                return redirect("business-detail", business.pk)
+    return render(request, "programs/business_form.html", {"form": form, "duplicates": duplicates, "object": instance})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_create(request):
+    if not can_register_businesses(request.user):
+        raise PermissionDenied
+    return _business_form_page(request, instance=None)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def business_update(request, pk):
+    business = get_object_or_404(Business.objects.visible_to(request.user).select_related("province"), pk=pk)
+    if not Business.objects.editable_by(request.user).filter(pk=pk).exists():
+        raise PermissionDenied
+    return _business_form_page(request, instance=business)
+
+
+@require_GET
+def regency_options(request):
+    """``<option>``s of a province's regencies, for the pickers that follow the province."""
+    code = request.GET.get("province", "")
+    regencies = Regency.objects.filter(province__code=code) if code else Regency.objects.none()
+    return render(request, "programs/includes/regency_options.html", {"regencies": regencies, "blank": True})

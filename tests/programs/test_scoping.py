@@ -4,6 +4,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from programs.models import Business
+from tests.factories import api_payload
 
 # role → may it read the Jawa Barat business (owned by `owner`)?
 READ_JABAR = {"ministry-admin": True, "ministry-staff": True, "officer": True, "owner": True}
@@ -57,21 +58,23 @@ def test_officer_cannot_change_or_delete_another_provinces_record(officer, busin
 def test_officer_cannot_create_or_move_a_record_into_another_province(officer, business_jabar):
     api = APIClient()
     api.force_authenticate(officer)
-    response = api.post("/api/v1/businesses/", {"name": "Usaha Titipan", "province": "63"}, format="json")
-    assert response.status_code == 403
+    response = api.post("/api/v1/businesses/", api_payload(name="Usaha Titipan", regency="63.71"), format="json")
+    assert response.status_code == 400
+    assert "regency" in response.json()
     assert not Business.objects.filter(name="Usaha Titipan").exists()
-    response = api.patch(f"/api/v1/businesses/{business_jabar.pk}/", {"province": "63"}, format="json")
-    assert response.status_code == 403
+    response = api.patch(f"/api/v1/businesses/{business_jabar.pk}/", {"regency": "63.71"}, format="json")
+    assert response.status_code == 400 and "regency" in response.json()
     business_jabar.refresh_from_db()
-    assert business_jabar.province.code == "32"
+    assert business_jabar.province.code == "32" and business_jabar.regency.code == "32.01"
 
 
 def test_officer_creates_in_own_province(officer):
     api = APIClient()
     api.force_authenticate(officer)
-    response = api.post("/api/v1/businesses/", {"name": "Keripik Tasik", "province": "32"}, format="json")
+    response = api.post("/api/v1/businesses/", api_payload(name="Keripik Tasik", regency="32.06"), format="json")
     assert response.status_code == 201, response.json()
-    assert Business.objects.get(name="Keripik Tasik").province.code == "32"
+    business = Business.objects.get(name="Keripik Tasik")
+    assert business.province.code == "32" and business.created_by == officer
 
 
 def test_ministry_staff_reads_but_cannot_change(staff_user, business_kalsel):

@@ -1,0 +1,59 @@
+"""Form fields for how officers type figures: ``25000000``, ``25.000.000`` or ``Rp 25.000.000``."""
+import re
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+def parse_rupiah(raw):
+    """Parse a whole-rupiah amount written the Indonesian way; return int or raise ValueError.
+
+    Dots (and spaces) group thousands; a trailing ``,00`` is accepted and dropped. A comma with
+    other decimals is refused: rupiah amounts are whole numbers.
+    """
+    text = str(raw).strip()
+    text = re.sub(r"^(?i:rp\.?)\s*", "", text)
+    text = re.sub(r",0{1,2}$", "", text)
+    negative = text.startswith("-")
+    digits = text.lstrip("-").replace(".", "").replace(" ", "").replace("\u00a0", "")
+    if not digits.isdigit():
+        raise ValueError(raw)
+    return -int(digits) if negative else int(digits)
+
+
+class RupiahField(forms.IntegerField):
+    default_error_messages = {
+        "invalid": _("Write a whole rupiah amount, e.g. 25000000, 25.000.000 or Rp 25.000.000."),
+    }
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(**kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        try:
+            return parse_rupiah(value)
+        except ValueError:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+    def prepare_value(self, value):
+        if isinstance(value, int):
+            return f"{value:,}".replace(",", ".")
+        return value
+
+
+class CountryCodesField(forms.CharField):
+    """Comma- or space-separated ISO country codes (``MY, SG``) → a list."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return [code.upper() for code in re.split(r"[\s,;]+", value or "") if code]
+
+    def prepare_value(self, value):
+        if isinstance(value, (list, tuple)):
+            return ", ".join(value)
+        return value
