@@ -5,20 +5,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 
+RUPIAH_PREFIX = re.compile(r"^(?i:rp\.?)\s*")
+RUPIAH_NUMBER = re.compile(r"-?(\d+|\d{1,3}([. ]\d{3})+)")
+
+
 def parse_rupiah(raw):
     """Parse a whole-rupiah amount written the Indonesian way; return int or raise ValueError.
 
     Dots (and spaces) group thousands; a trailing ``,00`` is accepted and dropped. A comma with
     other decimals is refused: rupiah amounts are whole numbers.
     """
-    text = str(raw).strip()
-    text = re.sub(r"^(?i:rp\.?)\s*", "", text)
+    text = str(raw).strip().replace("\u00a0", " ")
+    text = RUPIAH_PREFIX.sub("", text)
     text = re.sub(r",0{1,2}$", "", text)
-    negative = text.startswith("-")
-    digits = text.lstrip("-").replace(".", "").replace(" ", "").replace("\u00a0", "")
-    if not digits.isdigit():
+    # Dots group thousands (1.234.567); "1.5" is refused rather than read as 15.
+    if not RUPIAH_NUMBER.fullmatch(text):
         raise ValueError(raw)
-    return -int(digits) if negative else int(digits)
+    return int(text.replace(".", "").replace(" ", ""))
 
 
 class RupiahField(forms.IntegerField):

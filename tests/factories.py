@@ -100,3 +100,17 @@ def form_payload(**overrides):
     payload.update(province="32", investment="Rp 350.000.000", export_destinations="MY, SG", is_exporter="on")
     payload.update(overrides)
     return {key: value for key, value in payload.items() if value is not None}
+
+
+def make_wave(code="2020-04", *, province=None, status="open", **fields):
+    """A survey wave comparing February 2020 with April 2020."""
+    import datetime
+
+    from surveys.models import SurveyWave
+
+    defaults = dict(
+        title=f"Survei dampak COVID-19 {code}", province=province, baseline_month=datetime.date(2020, 2, 1),
+        reported_month=datetime.date(2020, 4, 1), opens_on=datetime.date(2020, 5, 1), closes_on=datetime.date(2020, 6, 30), status=status,
+    )
+    defaults.update(fields)
+    return SurveyWave.objects.create(code=code, **defaults)

@@ -1,0 +1,232 @@
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from programs.models import Business, Province, Regency, Sector
+from programs.querysets import ScopedQuerySet
+from programs.scale import Scale
+
+from .choices import Channel, OperatingStatus, ReviewStatus
+
+
+class SurveyWaveQuerySet(ScopedQuerySet):
+    """National waves are read by every officer; province waves only by their province."""
+
+    province_field = "province"
+
+    def public(self):
+        return self.filter(status=SurveyWave.Status.PUBLISHED)
+
+    def shared_with_officers(self, user):
+        return self.filter(province__isnull=True)
+
+    def editable_by_ministry_staff(self):
+        return self.filter(province__isnull=True)
+
+    def national(self):
+        return self.filter(province__isnull=True)
+
+
+class SurveyWave(models.Model):
+    """One survey round: which months it compares, where, and when data may be entered."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        OPEN = "open", _("Open for entry")
+        CLOSED = "closed", _("Closed")
+        PUBLISHED = "published", _("Published")
+
+    code = models.CharField(
+        _("code"), max_length=20, unique=True,
+        validators=[RegexValidator(r"^[0-9A-Za-z][0-9A-Za-z-]*$", _("Use letters, digits and dashes, e.g. 2020-04."))],
+        help_text=_("Stable name used by the API and uploads, e.g. 2020-04."),
+    )
+    title = models.CharField(_("title"), max_length=200)
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="survey_waves",
+        help_text=_("Empty for a national wave."),
+    )
+    baseline_month = models.DateField(_("baseline month"), help_text=_("The month before COVID-19 the survey compares with, e.g. February 2020."))
+    reported_month = models.DateField(_("reported month"))
+    opens_on = models.DateField(_("collection opens"))
+    closes_on = models.DateField(_("collection closes"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SurveyWaveQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_month", "code"]
+        verbose_name = _("survey wave")
+        verbose_name_plural = _("survey waves")
+        constraints = [
+            models.CheckConstraint(condition=Q(closes_on__gte=models.F("opens_on")), name="wave_window_in_order"),
+            models.CheckConstraint(condition=Q(reported_month__gt=models.F("baseline_month")), name="wave_reported_after_baseline"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def is_national(self):
+        return self.province_id is None
+
+    @property
+    def accepts_entries(self):
+        return self.status == self.Status.OPEN
+
+
+class SurveyResponseQuerySet(ScopedQuerySet):
+    province_field = "province"
+    owner_field = "business__owner"
+
+    def editable_by(self, user):
+        # Verified responses are locked until a verifier unlocks them.
+        return super().editable_by(user).exclude(status=ReviewStatus.VERIFIED)
+
+
+class SurveyResponse(models.Model):
+    """One business's answers for one wave. Place, sector and scale are copied from the
+    business when saved, so the survey records the business as it was."""
+
+    wave = models.ForeignKey(SurveyWave, verbose_name=_("wave"), on_delete=models.PROTECT, related_name="responses")
+    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.PROTECT, related_name="survey_responses")
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    regency = models.ForeignKey(Regency, verbose_name=_("regency or city"), on_delete=models.PROTECT, related_name="+")
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+")
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
+
+    turnover_before = models.BigIntegerField(_("turnover in the baseline month (Rp)"), validators=[MinValueValidator(0)])
+    turnover_after = models.BigIntegerField(_("turnover in the reported month (Rp)"), validators=[MinValueValidator(0)])
+    capacity_before = models.PositiveSmallIntegerField(_("capacity used before (%)"), null=True, blank=True, validators=[MaxValueValidator(100)])
+    capacity_after = models.PositiveSmallIntegerField(_("capacity used after (%)"), null=True, blank=True, validators=[MaxValueValidator(100)])
+    workers_before = models.PositiveIntegerField(_("workers before"))
+    workers_after = models.PositiveIntegerField(_("workers after"))
+    workers_furloughed = models.PositiveIntegerField(_("workers sent home (dirumahkan)"), default=0)
+    workers_laid_off = models.PositiveIntegerField(_("workers laid off (PHK)"), default=0)
+    operating_status = models.CharField(_("operating status"), max_length=20, choices=OperatingStatus.choices)
+    problems = models.JSONField(_("problems met"), default=list, blank=True)
+    needs = models.JSONField(_("assistance needed"), default=list, blank=True)
+    diversified = models.BooleanField(_("diversified"), default=False)
+    diversification_product = models.CharField(_("new product"), max_length=200, blank=True)
+    export_postponed_value = models.BigIntegerField(_("postponed export commitments (Rp)"), null=True, blank=True, validators=[MinValueValidator(0)])
+    export_postponed_country = models.CharField(_("destination of postponed exports"), max_length=2, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    status = models.CharField(_("review status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    warnings_confirmed = models.BooleanField(_("warnings confirmed"), default=False)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.FORM)
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords()
+
+    objects = SurveyResponseQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["wave", "province", "business"]
+        verbose_name = _("survey response")
+        verbose_name_plural = _("survey responses")
+        permissions = [("verify_submission", "Can verify or return a province's survey submission")]
+        constraints = [
+            models.UniqueConstraint(fields=["wave", "business"], name="one_response_per_business_per_wave"),
+            models.CheckConstraint(condition=Q(turnover_before__gte=0, turnover_after__gte=0), name="response_turnover_not_negative"),
+            models.CheckConstraint(
+                condition=Q(workers_furloughed__lte=models.F("workers_before") - models.F("workers_laid_off")),
+                name="response_furloughed_plus_laid_off_within_workers",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["wave", "province", "status"], name="response_wave_province"),
+            models.Index(fields=["wave", "sector"], name="response_wave_sector"),
+        ]
+
+    def __str__(self):
+        return f"{self.wave.code} · {self.business}"
+
+
+class ProvinceSubmissionQuerySet(ScopedQuerySet):
+    province_field = "province"
+
+
+class ProvinceSubmission(models.Model):
+    """A province's batch of responses for a wave, in review (konsep → dikirim → dikembalikan / diverifikasi)."""
+
+    wave = models.ForeignKey(SurveyWave, verbose_name=_("wave"), on_delete=models.CASCADE, related_name="submissions")
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = ProvinceSubmissionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("province submission")
+        verbose_name_plural = _("province submissions")
+        constraints = [models.UniqueConstraint(fields=["wave", "province"], name="one_submission_per_province_per_wave")]
+
+
+class ReviewEvent(models.Model):
+    """Who submitted, returned, verified or unlocked a province's batch, when, and why."""
+
+    class Action(models.TextChoices):
+        SUBMIT = "submit", _("Submitted")
+        RETURN = "return", _("Returned for correction")
+        VERIFY = "verify", _("Verified")
+        UNLOCK = "unlock", _("Unlocked")
+
+    submission = models.ForeignKey(ProvinceSubmission, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    comment = models.TextField(_("comment"), blank=True)
+    responses = models.PositiveIntegerField(_("responses"), default=0)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class SurveyImportQuerySet(ScopedQuerySet):
+    province_field = "province"
+
+    def visible_to(self, user):
+        return super().visible_to(user) | self.filter(user=user) if user is not None and user.is_authenticated else self.none()
+
+
+class SurveyImport(models.Model):
+    """An uploaded spreadsheet and what became of it: all rows written, or none and a report."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Checking and writing")
+        REJECTED = "rejected", _("Rejected: nothing written")
+        DONE = "done", _("Written")
+        FAILED = "failed", _("Failed")
+
+    wave = models.ForeignKey(SurveyWave, verbose_name=_("wave"), on_delete=models.PROTECT, related_name="imports")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=255)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
+    error_count = models.PositiveIntegerField(_("errors"), default=0)
+    errors = models.JSONField(_("first errors"), default=list, blank=True)
+    error_report = models.FileField(_("error report"), upload_to="imports/%Y/%m/", blank=True)
+    message = models.TextField(_("message"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    objects = SurveyImportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("survey import")
+        verbose_name_plural = _("survey imports")

@@ -1,0 +1,340 @@
+"""Writing survey responses: one by one (form, API) and in bulk (uploads, API bulk).
+
+Every channel goes through :func:`surveys.validation.check_values` for the answers and
+:func:`responses_check` for who may write what where; bulk writes are all-or-nothing.
+"""
+import csv
+import io
+import json
+import logging
+
+import pandas as pd
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programs.models import Business, Regency, Sector
+from programs.roles import Role, role_of
+
+from .choices import Channel, ReviewStatus
+from .models import SurveyResponse, SurveyWave
+from .validation import CheckResult, check_values
+
+logger = logging.getLogger(__name__)
+
+ANSWER_FIELDS = [
+    "turnover_before", "turnover_after", "capacity_before", "capacity_after", "workers_before", "workers_after",
+    "workers_furloughed", "workers_laid_off", "operating_status", "problems", "needs", "diversified",
+    "diversification_product", "export_postponed_value", "export_postponed_country", "notes",
+]
+
+
+class EntryRefused(Exception):
+    """The whole batch is refused (closed wave, no right to enter data): one message."""
+
+
+def wave_entry_check(*, wave, user):
+    """Raise :class:`EntryRefused` unless ``user`` may enter responses into ``wave`` now."""
+    role = role_of(user)
+    if role not in (Role.OFFICER, Role.MINISTRY_ADMIN):
+        raise EntryRefused(_("Only provincial officers and ministry admins enter survey responses."))
+    if not SurveyWave.objects.visible_to(user).filter(pk=wave.pk).exists():
+        raise EntryRefused(_("This survey wave is not open to your province."))
+    if not wave.accepts_entries:
+        raise EntryRefused(
+            _("Survey wave %(code)s does not accept responses: it is %(status)s.") % {"code": wave.code, "status": wave.get_status_display().lower()}
+        )
+
+
+def _regency_ids(codes):
+    """Kemendagri 2025 codes, old 2021 codes and BPS codes → regency id (2020 data uses the old ones)."""
+    codes = {str(code).strip() for code in codes if str(code).strip()}
+    found = {}
+    for regency_id, code, code_2021, bps_code in Regency.objects.filter(code__in=codes).values_list("id", "code", "code_2021", "bps_code"):
+        found[code] = regency_id
+    rest = codes - set(found)
+    if rest:
+        for regency_id, code_2021 in Regency.objects.filter(code_2021__in=rest).values_list("id", "code_2021"):
+            found.setdefault(code_2021, regency_id)
+        for regency_id, bps_code in Regency.objects.filter(bps_code__in=rest - set(found)).values_list("id", "bps_code"):
+            found.setdefault(bps_code, regency_id)
+    return found
+
+
+def responses_check(frame, *, wave, user, allow_new_businesses=True):
+    """Check a frame of responses (columns = API field names, index = row labels).
+
+    Adds ``business_id`` (existing businesses, matched by NIB or id) and, for rows that
+    register a new business, ``new_business`` dicts. Errors name the row and column.
+    """
+    result = check_values(frame)
+    frame = result.frame
+    for column in ("nib", "business_id", "business_name", "regency", "sector", "owner_name"):
+        if column not in frame.columns:
+            frame[column] = pd.NA
+    nib = frame["nib"].astype("string").str.strip().str.replace(r"\.0$", "", regex=True).replace("", pd.NA)
+    given_id = pd.to_numeric(frame["business_id"], errors="coerce").astype("Int64")
+    for row in frame.index[frame["business_id"].notna() & given_id.isna() & (frame["business_id"].astype("string").str.strip() != "")]:
+        result.errors.append((row, "business_id", _("Write the business's number in the portal, e.g. 1234.")))
+    bad_nib = nib.notna() & ~nib.str.fullmatch(r"\d{13}").fillna(False)
+    for row in frame.index[bad_nib]:
+        result.errors.append((row, "nib", _("An NIB has exactly 13 digits.")))
+
+    # Match businesses in one query per key, whatever the number of rows.
+    by_nib = dict(Business.objects.filter(nib__in=set(nib.dropna()) - set(nib[bad_nib].dropna())).values_list("nib", "id"))
+    known_ids = set(Business.objects.filter(pk__in=set(given_id.dropna().astype(int))).values_list("id", flat=True))
+    business_id = given_id.where(given_id.isin(known_ids))
+    business_id = business_id.fillna(nib.map(by_nib).astype("Int64"))
+    for row in frame.index[given_id.notna() & ~given_id.isin(known_ids)]:
+        result.errors.append((row, "business_id", _("No business has this ID.")))
+
+    # Rows for businesses the portal does not know yet register them, if they say enough.
+    unknown = business_id.isna() & given_id.isna() & ~bad_nib
+    new_businesses = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    if unknown.any():
+        regency_by_code = _regency_ids(frame.loc[unknown, "regency"].dropna().astype(str))
+        sector_by_slug = dict(Sector.objects.values_list("slug", "id"))
+        for row in frame.index[unknown]:
+            name = str(frame.at[row, "business_name"] if pd.notna(frame.at[row, "business_name"]) else "").strip()
+            regency_code = str(frame.at[row, "regency"] if pd.notna(frame.at[row, "regency"]) else "").strip()
+            sector_slug = str(frame.at[row, "sector"] if pd.notna(frame.at[row, "sector"]) else "").strip()
+            if not allow_new_businesses or not (name and regency_code and sector_slug):
+                where = _("NIB %(nib)s is not registered") % {"nib": nib[row]} if pd.notna(nib[row]) else _("No NIB or business ID")
+                result.errors.append((row, "nib", _("%(where)s: give the business name, regency code and sector to register it.") % {"where": where}))
+                continue
+            if regency_code not in regency_by_code:
+                result.errors.append((row, "regency", _("Unknown regency code %(code)s.") % {"code": regency_code}))
+                continue
+            if sector_slug not in sector_by_slug:
+                result.errors.append((row, "sector", _("Unknown sector %(sector)s.") % {"sector": sector_slug}))
+                continue
+            new_businesses[row] = {
+                "name": name[:200], "nib": nib[row] if pd.notna(nib[row]) else None,
+                "regency_id": regency_by_code[regency_code], "sector_id": sector_by_slug[sector_slug],
+                "owner_name": str(frame.at[row, "owner_name"]).strip()[:150] if pd.notna(frame.at[row, "owner_name"]) else "-",
+            }
+    frame["business_id"] = business_id
+    frame["new_business"] = new_businesses
+
+    # The same business twice in one batch is ambiguous: which answer wins?
+    key = business_id.astype("string").fillna(nib.map(lambda value: f"nib:{value}" if pd.notna(value) else pd.NA))
+    repeated = key.notna() & key.duplicated(keep=False)
+    for row in frame.index[repeated]:
+        others = [str(other) for other in frame.index[repeated & (key == key[row])] if other != row]
+        result.errors.append((row, "nib", _("The same business appears again in row(s) %(rows)s.") % {"rows": ", ".join(others)}))
+
+    _scope_check(frame, wave=wave, user=user, result=result)
+    result.frame = frame
+    return result
+
+
+def _scope_check(frame, *, wave, user, result):
+    """Businesses must be in the wave's scope and editable by the user; verified answers are locked."""
+    ids = [int(value) for value in frame["business_id"].dropna().unique()]
+    province_of = dict(Business.objects.filter(pk__in=ids).values_list("id", "province_id"))
+    editable = set(Business.objects.editable_by(user).filter(pk__in=ids).values_list("id", flat=True)) if role_of(user) != Role.MINISTRY_ADMIN else set(ids)
+    locked = set(
+        SurveyResponse.objects.filter(wave=wave, business_id__in=ids, status=ReviewStatus.VERIFIED).values_list("business_id", flat=True)
+    )
+    from programs.roles import province_id_of
+
+    officer_province = province_id_of(user) if role_of(user) == Role.OFFICER else None
+    new_regency_province = {}
+    new_regencies = [entry["regency_id"] for entry in frame["new_business"].dropna()]
+    if new_regencies:
+        new_regency_province = dict(Regency.objects.filter(pk__in=new_regencies).values_list("id", "province_id"))
+    for row in frame.index:
+        business_id = frame.at[row, "business_id"]
+        if pd.notna(business_id):
+            business_id = int(business_id)
+            province_id = province_of.get(business_id)
+            if business_id not in editable:
+                result.errors.append((row, "nib", _("This business is outside your province.")))
+            elif wave.province_id and province_id != wave.province_id:
+                result.errors.append((row, "nib", _("This business is outside the province of survey wave %(code)s.") % {"code": wave.code}))
+            elif business_id in locked:
+                result.errors.append((row, None, _("The response of this business is verified and locked; ask a verifier to unlock it.")))
+        elif frame.at[row, "new_business"] is not None:
+            province_id = new_regency_province.get(frame.at[row, "new_business"]["regency_id"])
+            if officer_province is not None and province_id != officer_province:
+                result.errors.append((row, "regency", _("This regency is outside your province.")))
+            elif wave.province_id and province_id != wave.province_id:
+                result.errors.append((row, "regency", _("This regency is outside the province of survey wave %(code)s.") % {"code": wave.code}))
+
+
+# --- Writing --------------------------------------------------------------------------------
+
+_SNAPSHOT_SQL = "SELECT id, province_id, regency_id, sector_id, scale FROM programs_business WHERE id = ANY(%s)"
+
+
+def _create_new_businesses(frame, *, user):
+    """Register the batch's new businesses (idempotent by NIB under concurrency)."""
+    from programs.scale import classify_scale
+
+    entries = [(row, entry) for row, entry in frame["new_business"].items() if entry is not None]
+    if not entries:
+        return
+    regencies = dict(Regency.objects.filter(pk__in={entry["regency_id"] for _row, entry in entries}).values_list("id", "province_id"))
+    objects = []
+    for row, entry in entries:
+        workforce = int(frame.at[row, "workers_before"])
+        objects.append(
+            Business(
+                **entry, province_id=regencies[entry["regency_id"]], workforce=workforce, investment=0,
+                scale=classify_scale(workforce, 0), created_by=user,
+            )
+        )
+    # Two uploads registering the same NIB at once must not fail or duplicate.
+    Business.objects.bulk_create(objects, batch_size=2000, ignore_conflicts=True)
+    with_nib = {business.nib for business in objects if business.nib}
+    by_nib = dict(Business.objects.filter(nib__in=with_nib).values_list("nib", "id"))
+    for (row, entry), business in zip(entries, objects):
+        frame.at[row, "business_id"] = by_nib.get(entry["nib"]) if entry["nib"] else business.pk
+
+
+def responses_write(result, *, wave, user, channel, reason=""):
+    """Write every row of a checked batch (no errors) in the caller's transaction.
+    Returns ``(created, updated)``. Re-sending the same rows updates them."""
+    assert result.ok, "responses_write() needs a batch without errors"
+    frame = result.frame
+    _create_new_businesses(frame, user=user)
+    frame["warnings"] = result.warnings
+    if connection.vendor == "postgresql":
+        return _upsert_postgresql(frame, wave=wave, user=user, channel=channel, reason=reason)
+    return _upsert_orm(frame, wave=wave, user=user, channel=channel)
+
+
+_COPY_COLUMNS = [
+    "wave_id", "business_id", "province_id", "regency_id", "sector_id", "scale", *ANSWER_FIELDS,
+    "status", "warnings", "warnings_confirmed", "channel", "entered_by_id", "created_at", "updated_at",
+]
+
+
+def _upsert_postgresql(frame, *, wave, user, channel, reason):
+    """COPY into a staging table, then one INSERT … ON CONFLICT; history written set-based."""
+    ids = [int(value) for value in frame["business_id"]]
+    with connection.cursor() as cursor:
+        cursor.execute(_SNAPSHOT_SQL, [ids])
+        snapshot = {row[0]: row[1:] for row in cursor.fetchall()}
+    now = timezone.now()
+    out = pd.DataFrame(index=frame.index)
+    out["wave_id"] = wave.pk
+    out["business_id"] = ids
+    out["province_id"] = [snapshot[i][0] for i in ids]
+    out["regency_id"] = [snapshot[i][1] for i in ids]
+    out["sector_id"] = [snapshot[i][2] for i in ids]
+    out["scale"] = [snapshot[i][3] for i in ids]
+    for field in ANSWER_FIELDS:
+        out[field] = frame[field]
+    out["problems"] = frame["problems"].map(json.dumps)
+    out["needs"] = frame["needs"].map(json.dumps)
+    out["status"] = ReviewStatus.DRAFT.value
+    out["warnings"] = frame["warnings"].map(json.dumps)
+    out["warnings_confirmed"] = False
+    out["channel"] = channel
+    out["entered_by_id"] = user.pk
+    out["created_at"] = now.isoformat()
+    out["updated_at"] = now.isoformat()
+    # A consistent lock order: concurrent uploads of overlapping rows wait, never deadlock.
+    out = out.sort_values("business_id")[_COPY_COLUMNS]
+
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, header=False, quoting=csv.QUOTE_NONNUMERIC, na_rep="")
+    buffer.seek(0)
+    columns = ", ".join(_COPY_COLUMNS)
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in _COPY_COLUMNS if column not in ("wave_id", "business_id", "created_at"))
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMP TABLE survey_stage ON COMMIT DROP AS SELECT {columns} FROM surveys_surveyresponse WITH NO DATA")
+        # Quoted empty cells of number columns are NULLs (text columns hold '' instead).
+        nullable = ", ".join(["capacity_before", "capacity_after", "export_postponed_value"])
+        cursor.cursor.copy_expert(f"COPY survey_stage ({columns}) FROM STDIN WITH (FORMAT csv, NULL '', FORCE_NULL ({nullable}))", buffer)
+        cursor.execute(
+            f"""INSERT INTO surveys_surveyresponse ({columns})
+                SELECT {columns} FROM survey_stage ORDER BY business_id
+                ON CONFLICT (wave_id, business_id) DO UPDATE SET {updates}
+                WHERE surveys_surveyresponse.status <> %s
+                RETURNING id, (xmax = 0)""",
+            [ReviewStatus.VERIFIED.value],
+        )
+        written = cursor.fetchall()
+        cursor.execute("DROP TABLE survey_stage")
+    if len(written) != len(out):
+        # A response was verified while this batch was being checked: refuse the whole batch.
+        raise EntryRefused(_("Some responses were verified by someone else meanwhile; nothing was written. Upload again to see which."))
+    _history_bulk(SurveyResponse, written, user=user, reason=reason)
+    created = sum(1 for _id, inserted in written if inserted)
+    return created, len(written) - created
+
+
+def _history_bulk(model, written, *, user, reason):
+    """django-simple-history rows for a set-based write, in one INSERT … SELECT."""
+    history = model.history.model
+    fields = [field.column for field in model._meta.concrete_fields]
+    columns = ", ".join(fields)
+    selected = ", ".join(f"r.{column}" for column in fields)
+    ids = [row[0] for row in written]
+    inserted = [bool(row[1]) for row in written]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO {history._meta.db_table} ({columns}, history_date, history_change_reason, history_type, history_user_id)
+                SELECT {selected}, now(), %s, CASE WHEN w.inserted THEN '+' ELSE '~' END, %s
+                FROM {model._meta.db_table} r JOIN unnest(%s::bigint[], %s::boolean[]) AS w(id, inserted) ON r.id = w.id""",
+            [reason[:100] or None, user.pk, ids, inserted],
+        )
+
+
+def _upsert_orm(frame, *, wave, user, channel):
+    """The portable path (SQLite demo runs): one save per row, history by simple_history."""
+    created = updated = 0
+    businesses = Business.objects.in_bulk([int(value) for value in frame["business_id"]])
+    for row in frame.index:
+        business = businesses[int(frame.at[row, "business_id"])]
+        values = {field: _python(frame.at[row, field]) for field in ANSWER_FIELDS}
+        values.update(
+            province_id=business.province_id, regency_id=business.regency_id, sector_id=business.sector_id, scale=business.scale,
+            warnings=list(frame.at[row, "warnings"]), warnings_confirmed=False, channel=channel, entered_by=user,
+            status=ReviewStatus.DRAFT,
+        )
+        _response, was_created = SurveyResponse.objects.update_or_create(wave=wave, business=business, defaults=values)
+        created += was_created
+        updated += not was_created
+    return created, updated
+
+
+def _python(value):
+    if value is pd.NA or value is None:
+        return None
+    if hasattr(value, "item"):
+        return value.item()
+    return value
+
+
+# --- One response (form, API) --------------------------------------------------------------
+
+@transaction.atomic
+def response_save(*, user, wave, business, data, channel=Channel.FORM, confirm_warnings=False):
+    """Create or update ``business``'s response to ``wave`` from ``data`` (API field names).
+
+    Raises ValidationError with field errors, or PermissionDenied. Warnings are stored; they
+    count as confirmed when ``confirm_warnings`` is set.
+    """
+    try:
+        wave_entry_check(wave=wave, user=user)
+    except EntryRefused as refused:
+        raise ValidationError({"wave": [str(refused)]}) from None
+    row = {field: data.get(field) for field in ANSWER_FIELDS}
+    row["business_id"] = business.pk
+    frame = pd.DataFrame([row], index=[0])
+    result = responses_check(frame, wave=wave, user=user, allow_new_businesses=False)
+    if not result.ok:
+        errors = {}
+        for _row, column, message in result.errors:
+            errors.setdefault("business" if column in ("nib", "business_id", None) else column, []).append(message)
+        raise ValidationError(errors)
+    responses_write(result, wave=wave, user=user, channel=channel)
+    response = SurveyResponse.objects.get(wave=wave, business=business)
+    if confirm_warnings and response.warnings and not response.warnings_confirmed:
+        response.warnings_confirmed = True
+        response.save(update_fields=["warnings_confirmed", "updated_at"])
+    return response

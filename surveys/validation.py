@@ -1,0 +1,213 @@
+"""Checking survey responses: one set of rules for the form, the upload and the API.
+
+Rules work on a pandas DataFrame whose columns are the API field names, so a 100,000-row
+upload is checked column by column (vectorised) and a single form or API item is checked as
+a one-row frame by the same code. The result says, per row, the errors (which block) and the
+warnings (stored, and shown until someone confirms them).
+
+Errors are ``(row, column, message)`` with ``row`` the frame's index label (for uploads: the
+spreadsheet row number) and ``column`` an API field name or ``None`` for the whole row.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from django.utils.translation import gettext as _
+
+from programs.fields import RUPIAH_NUMBER, RUPIAH_PREFIX
+
+from .choices import Need, OperatingStatus, Problem
+from .choices import Warning as ResponseWarning
+
+MONEY_COLUMNS = ["turnover_before", "turnover_after", "export_postponed_value"]
+COUNT_COLUMNS = ["workers_before", "workers_after", "workers_furloughed", "workers_laid_off"]
+PERCENT_COLUMNS = ["capacity_before", "capacity_after"]
+REQUIRED_COLUMNS = ["turnover_before", "turnover_after", "workers_before", "workers_after", "operating_status"]
+LIST_COLUMNS = {"problems": Problem, "needs": Need}
+BOOLEAN_COLUMNS = ["diversified"]
+TEXT_COLUMNS = ["diversification_product", "export_postponed_country", "notes"]
+# Counts that default to 0 when left empty (most businesses send nobody home).
+ZERO_DEFAULTS = ["workers_furloughed", "workers_laid_off"]
+
+_TRUE = {"1", "true", "ya", "y", "yes", "benar", "x", "v", "✓"}
+_FALSE = {"0", "false", "tidak", "t", "n", "no", "salah", ""}
+
+
+@dataclass
+class CheckResult:
+    frame: pd.DataFrame
+    errors: list = field(default_factory=list)  # (row, column, message)
+    warnings: pd.Series = None  # row → list of warning codes
+
+    @property
+    def ok(self):
+        return not self.errors
+
+    def rows_with_errors(self):
+        return sorted({row for row, _column, _message in self.errors}, key=lambda row: (str(type(row)), row))
+
+
+def _blank(series):
+    return series.isna() | (series.astype("string").str.strip() == "")
+
+
+def _numbers(frame, column, result, *, message):
+    """Parse a column of whole numbers: numeric cells as they are, text written as 25000000,
+    25.000.000 or Rp 25.000.000 (dots group thousands, so "1.5" is refused, not read as 15)."""
+    raw = frame[column]
+    if pd.api.types.is_integer_dtype(raw.dtype):
+        return raw.astype("Int64")
+    is_text = raw.map(lambda value: isinstance(value, str))
+    numeric = pd.to_numeric(raw.where(~is_text), errors="coerce")
+    text = raw.where(is_text).astype("string").str.strip()
+    cleaned = text.str.replace(RUPIAH_PREFIX.pattern, "", regex=True).str.replace(r",0{1,2}$", "", regex=True)
+    well_formed = cleaned.str.fullmatch(RUPIAH_NUMBER.pattern).fillna(False).astype(bool)
+    from_text = pd.to_numeric(cleaned.where(well_formed).str.replace(r"[. ]", "", regex=True), errors="coerce")
+    values = numeric.where(~is_text, from_text)
+    bad = (is_text & ~well_formed & (cleaned.fillna("") != "")) | (~is_text & raw.notna() & numeric.isna())
+    bad |= (values.notna() & (values % 1 != 0)).astype(bool)
+    for row in frame.index[bad]:
+        result.errors.append((row, column, message))
+    return values.where(~bad).round().astype("Int64")
+
+
+def _choice_lookup(enum):
+    """Code and label (in Indonesian and English), lower-cased → code."""
+    from django.utils import translation
+
+    lookup = {}
+    for language in ("id", "en"):
+        with translation.override(language):
+            for choice in enum:
+                lookup[str(choice.label).lower()] = choice.value
+    for choice in enum:
+        lookup[choice.value.lower()] = choice.value
+    return lookup
+
+
+def _codes(series, enum):
+    """Choices written as their code or their label (either language), case-insensitive."""
+    lookup = _choice_lookup(enum)
+    parsed = series.astype("string").str.strip().str.lower().map(lambda text: lookup.get(text, ValueError) if isinstance(text, str) and text else pd.NA)
+    return parsed
+
+
+def _lists(frame, column, enum, result):
+    lookup = _choice_lookup(enum)
+
+    def parse(value):
+        if isinstance(value, (list, tuple)):
+            items = value
+        elif value is None or (isinstance(value, float) and np.isnan(value)) or value is pd.NA:
+            return []
+        else:
+            items = [item for item in str(value).replace(";", ",").split(",")]
+        codes, unknown = [], []
+        for item in items:
+            key = str(item).strip().lower()
+            if not key:
+                continue
+            code = lookup.get(key)
+            (codes if code else unknown).append(code or str(item).strip())
+        return sorted(set(codes)) if not unknown else ("unknown", unknown)
+
+    parsed = frame[column].map(parse)
+    for row, value in parsed.items():
+        if isinstance(value, tuple):
+            allowed = ", ".join(choice.value for choice in enum)
+            result.errors.append((row, column, _("Unknown choice(s) %(items)s; use: %(allowed)s.") % {"items": ", ".join(value[1]), "allowed": allowed}))
+    return parsed.map(lambda value: value if isinstance(value, list) else [])
+
+
+def _booleans(frame, column, result):
+    def parse(value):
+        if isinstance(value, (bool, np.bool_)):
+            return bool(value)
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return False
+        text = str(value).strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        return ValueError
+
+    parsed = frame[column].map(parse)
+    for row in frame.index[parsed.map(lambda value: value is ValueError)]:
+        result.errors.append((row, column, _("Write yes or no (ya/tidak).")))
+    return parsed.map(lambda value: value is True)
+
+
+def check_values(frame):
+    """Parse and check the answer columns of ``frame`` (API field names). Returns a
+    :class:`CheckResult` whose ``frame`` holds typed values; scope and business checks are
+    the caller's (see ``surveys.services``)."""
+    frame = frame.copy()
+    result = CheckResult(frame=frame)
+    for column in MONEY_COLUMNS + COUNT_COLUMNS + PERCENT_COLUMNS + list(LIST_COLUMNS) + BOOLEAN_COLUMNS + TEXT_COLUMNS + ["operating_status"]:
+        if column not in frame.columns:
+            frame[column] = pd.NA
+
+    for column in MONEY_COLUMNS:
+        frame[column] = _numbers(frame, column, result, message=_("Write a whole rupiah amount, e.g. 25000000, 25.000.000 or Rp 25.000.000."))
+    for column in COUNT_COLUMNS + PERCENT_COLUMNS:
+        frame[column] = _numbers(frame, column, result, message=_("Write a whole number."))
+    for column in ZERO_DEFAULTS:
+        frame[column] = frame[column].fillna(0)
+
+    for column in REQUIRED_COLUMNS:
+        if column == "operating_status":
+            missing = _blank(frame[column])
+        else:
+            missing = frame[column].isna() & ~frame.index.isin([row for row, col, _m in result.errors if col == column])
+        for row in frame.index[missing]:
+            result.errors.append((row, column, _("This field is required.")))
+
+    for column in MONEY_COLUMNS + COUNT_COLUMNS:
+        for row in frame.index[(frame[column] < 0).fillna(False)]:
+            result.errors.append((row, column, _("Must not be negative.")))
+    for column in PERCENT_COLUMNS:
+        outside = ((frame[column] < 0) | (frame[column] > 100)).fillna(False)
+        for row in frame.index[outside]:
+            result.errors.append((row, column, _("A percentage between 0 and 100.")))
+
+    too_many = (frame["workers_furloughed"] + frame["workers_laid_off"] > frame["workers_before"]).fillna(False)
+    for row in frame.index[too_many]:
+        result.errors.append((row, "workers_furloughed", _("Workers sent home plus workers laid off exceed the workers before.")))
+
+    status = _codes(frame["operating_status"], OperatingStatus)
+    for row in frame.index[status.map(lambda value: value is ValueError)]:
+        allowed = ", ".join(choice.value for choice in OperatingStatus)
+        result.errors.append((row, "operating_status", _("Unknown operating status; use: %(allowed)s.") % {"allowed": allowed}))
+    frame["operating_status"] = status.where(status.map(lambda value: value is not ValueError), pd.NA)
+
+    for column, enum in LIST_COLUMNS.items():
+        frame[column] = _lists(frame, column, enum, result)
+    for column in BOOLEAN_COLUMNS:
+        frame[column] = _booleans(frame, column, result)
+    for column in TEXT_COLUMNS:
+        frame[column] = frame[column].astype("string").fillna("").str.strip()
+    frame["export_postponed_country"] = frame["export_postponed_country"].str.upper()
+    from programs.services import country_codes
+
+    known = country_codes()
+    bad_country = (frame["export_postponed_country"] != "") & ~frame["export_postponed_country"].isin(known)
+    for row in frame.index[bad_country]:
+        result.errors.append((row, "export_postponed_country", _("Unknown country code; use two letters, e.g. MY.")))
+
+    result.warnings = response_warnings(frame)
+    result.frame = frame
+    return result
+
+
+def response_warnings(frame):
+    """Warnings per row (lists of codes): plausible but unusual answers someone should confirm."""
+    before, after = frame["turnover_before"], frame["turnover_after"]
+    jump = ((before > 0) & (after > 5 * before)).fillna(False)
+    zero_while_normal = ((after == 0) & (frame["operating_status"] == OperatingStatus.NORMAL)).fillna(False)
+    warnings = pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype=object)
+    for row in frame.index[jump]:
+        warnings[row] = warnings[row] + [ResponseWarning.TURNOVER_JUMP.value]
+    for row in frame.index[zero_while_normal]:
+        warnings[row] = warnings[row] + [ResponseWarning.ZERO_WHILE_NORMAL.value]
+    return warnings
