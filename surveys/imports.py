@@ -36,11 +36,11 @@ def read_table(data, name):
     if len(data) > MAX_FILE_BYTES:
         raise FileRefused(_("The file is larger than %(mb)s MB. Split it into smaller files.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
     lowered = name.lower()
-    if data[:4] == b"PK\x03\x04" or lowered.endswith((".xlsx", ".xlsm")):
-        frame = _read_xlsx(data)
-    elif data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         # OLE2: an old .xls, or an .xlsx that Excel encrypted with a password.
         raise FileRefused(_("This is an old Excel (.xls) or password-protected workbook. Save it as an unprotected .xlsx or as CSV."))
+    if data[:4] == b"PK\x03\x04" or lowered.endswith((".xlsx", ".xlsm")):
+        frame = _read_xlsx(data)
     elif lowered.endswith((".csv", ".txt")) or _looks_like_text(data):
         frame = _read_csv(data)
     else:

@@ -262,12 +262,12 @@ def _upsert_postgresql(frame, *, wave, user, channel, reason):
     if len(written) != len(out):
         # A response was verified while this batch was being checked: refuse the whole batch.
         raise EntryRefused(_("Some responses were verified by someone else meanwhile; nothing was written. Upload again to see which."))
-    _history_bulk(SurveyResponse, written, user=user, reason=reason)
+    history_bulk(SurveyResponse, written, user=user, reason=reason)
     created = sum(1 for _id, inserted in written if inserted)
     return created, len(written) - created
 
 
-def _history_bulk(model, written, *, user, reason):
+def history_bulk(model, written, *, user, reason):
     """django-simple-history rows for a set-based write, in one INSERT … SELECT."""
     history = model.history.model
     fields = [field.column for field in model._meta.concrete_fields]

@@ -25,9 +25,9 @@ class ScopedModelViewSet(viewsets.ModelViewSet):
     def get_queryset(self):
         return super().get_queryset().visible_to(self.request.user)
 
-    def _save_in_scope(self, serializer):
+    def _save_in_scope(self, serializer, **extra):
         with transaction.atomic():
-            instance = serializer.save()
+            instance = serializer.save(**extra)
             if not type(instance)._default_manager.editable_by(self.request.user).filter(pk=instance.pk).exists():
                 raise PermissionDenied(_out_of_scope_message())
 

@@ -1,0 +1,34 @@
+import django_filters
+from django.utils.translation import gettext_lazy as _
+
+from programs.models import Province, Regency, Sector
+from programs.scale import Scale
+
+from .choices import OperatingStatus, ReviewStatus
+from .models import SurveyResponse, SurveyWave
+
+
+class SurveyResponseFilterSet(django_filters.FilterSet):
+    """Serves the responses page and ``/api/v1/survey-responses/``."""
+
+    wave = django_filters.ModelChoiceFilter(field_name="wave", queryset=SurveyWave.objects.all(), to_field_name="code", label=_("Wave"))
+    province = django_filters.ModelChoiceFilter(field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"))
+    regency = django_filters.ModelChoiceFilter(field_name="regency", queryset=Regency.objects.all(), to_field_name="code", label=_("Regency or city"))
+    sector = django_filters.ModelChoiceFilter(field_name="sector", queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector"))
+    scale = django_filters.ChoiceFilter(choices=Scale.choices, label=_("Scale"))
+    status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("Review status"))
+    operating_status = django_filters.ChoiceFilter(choices=OperatingStatus.choices, label=_("Operating status"))
+    nib = django_filters.CharFilter(field_name="business__nib", label=_("NIB"))
+
+    class Meta:
+        model = SurveyResponse
+        fields = ["wave", "province", "regency", "sector", "scale", "status", "operating_status", "nib"]
+
+
+class SurveyWaveFilterSet(django_filters.FilterSet):
+    province = django_filters.CharFilter(field_name="province__code", label=_("Province"))
+    national = django_filters.BooleanFilter(field_name="province", lookup_expr="isnull", label=_("National"))
+
+    class Meta:
+        model = SurveyWave
+        fields = ["status", "province", "national"]

@@ -1,0 +1,74 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from programs.fields import RupiahField
+from programs.models import Province
+
+from .choices import Need, OperatingStatus, Problem
+from .models import SurveyWave
+
+
+class SurveyWaveForm(forms.ModelForm):
+    class Meta:
+        model = SurveyWave
+        fields = ["code", "title", "province", "baseline_month", "reported_month", "opens_on", "closes_on", "status"]
+        widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in ["baseline_month", "reported_month", "opens_on", "closes_on"]}
+
+    def __init__(self, *args, province_choices, national_allowed, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = province_choices
+        self.fields["province"].required = not national_allowed
+        self.fields["province"].empty_label = _("National (all provinces)") if national_allowed else None
+
+    def clean(self):
+        cleaned = super().clean()
+        for name in ("baseline_month", "reported_month"):
+            if cleaned.get(name):
+                cleaned[name] = cleaned[name].replace(day=1)
+        if cleaned.get("baseline_month") and cleaned.get("reported_month") and cleaned["reported_month"] <= cleaned["baseline_month"]:
+            self.add_error("reported_month", _("The reported month must come after the baseline month."))
+        if cleaned.get("opens_on") and cleaned.get("closes_on") and cleaned["closes_on"] < cleaned["opens_on"]:
+            self.add_error("closes_on", _("Collection must close after it opens."))
+        return cleaned
+
+
+class ResponseForm(forms.Form):
+    """One business's answers, typed fast: rupiah as officers write it, choices as checkboxes."""
+
+    turnover_before = RupiahField(label=_("Turnover in the baseline month (Rp)"), min_value=0)
+    turnover_after = RupiahField(label=_("Turnover in the reported month (Rp)"), min_value=0)
+    capacity_before = forms.IntegerField(label=_("Capacity used before (%)"), min_value=0, max_value=100, required=False)
+    capacity_after = forms.IntegerField(label=_("Capacity used after (%)"), min_value=0, max_value=100, required=False)
+    workers_before = forms.IntegerField(label=_("Workers before"), min_value=0)
+    workers_after = forms.IntegerField(label=_("Workers after"), min_value=0)
+    workers_furloughed = forms.IntegerField(label=_("Sent home (dirumahkan)"), min_value=0, initial=0)
+    workers_laid_off = forms.IntegerField(label=_("Laid off (PHK)"), min_value=0, initial=0)
+    operating_status = forms.ChoiceField(label=_("Operating status"), choices=OperatingStatus.choices, widget=forms.RadioSelect)
+    problems = forms.MultipleChoiceField(label=_("Problems met"), choices=Problem.choices, widget=forms.CheckboxSelectMultiple, required=False)
+    needs = forms.MultipleChoiceField(label=_("Assistance needed"), choices=Need.choices, widget=forms.CheckboxSelectMultiple, required=False)
+    diversified = forms.BooleanField(label=_("Diversified into a new product"), required=False)
+    diversification_product = forms.CharField(label=_("New product (e.g. cloth masks)"), required=False, max_length=200)
+    export_postponed_value = RupiahField(label=_("Postponed export commitments (Rp)"), min_value=0, required=False)
+    export_postponed_country = forms.CharField(label=_("Destination country (2 letters)"), required=False, max_length=2)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    confirm_warnings = forms.BooleanField(label=_("I have checked the warnings: the figures are right."), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("capacity_before", "capacity_after", "workers_before", "workers_after", "workers_furloughed", "workers_laid_off"):
+            self.fields[name].widget.attrs["inputmode"] = "numeric"
+        self.fields["turnover_before"].widget.attrs["autofocus"] = True
+        for name in ("operating_status", "problems", "needs"):
+            self.fields[name].widget.attrs["class"] = "form-check-input"
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+
+class ReviewForm(forms.Form):
+    comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ProvinceChoiceForm(forms.Form):
+    province = forms.ModelChoiceField(queryset=Province.objects.all(), to_field_name="code")

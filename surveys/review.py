@@ -1,0 +1,106 @@
+"""Provincial reporting: konsep → dikirim → dikembalikan / diverifikasi, and unlocking.
+
+Any edit of a response makes it a draft again (the upsert writes ``draft``), so a returned or
+re-opened batch must be submitted again. Verified responses are locked: ``editable_by``
+excludes them and imports refuse them until a verifier unlocks the batch.
+"""
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from programs.roles import Role, province_id_of, role_of
+
+from .choices import ReviewStatus
+from .models import ProvinceSubmission, ReviewEvent, SurveyResponse, SurveyWave
+
+
+def can_verify(user, province_id):
+    """Ministry staff and admins verify any province; officers need the verifier permission
+    and verify only their own province."""
+    role = role_of(user)
+    if role in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF):
+        return True
+    return role == Role.OFFICER and province_id_of(user) == province_id and user.has_perm("surveys.verify_submission")
+
+
+def _set_status(queryset, status, *, user, reason):
+    """Change the review status of many responses, keeping their history (set-based on PostgreSQL)."""
+    from django.db import connection
+
+    from .services import history_bulk
+
+    ids = list(queryset.select_for_update().values_list("id", flat=True))
+    if not ids:
+        return 0
+    if connection.vendor == "postgresql":
+        SurveyResponse.objects.filter(pk__in=ids).update(status=status)
+        history_bulk(SurveyResponse, [(pk, False) for pk in ids], user=user, reason=reason)
+    else:
+        from simple_history.utils import bulk_update_with_history
+
+        responses = list(SurveyResponse.objects.filter(pk__in=ids))
+        for response in responses:
+            response.status = status
+        bulk_update_with_history(responses, SurveyResponse, ["status"], default_user=user, default_change_reason=reason)
+    return len(ids)
+
+
+def _submission(wave, province_id):
+    submission, _created = ProvinceSubmission.objects.select_for_update().get_or_create(wave=wave, province_id=province_id)
+    return submission
+
+
+@transaction.atomic
+def submission_submit(*, user, wave, province_id):
+    """An officer sends the province's drafts (and corrected returns) for verification."""
+    if role_of(user) != Role.OFFICER or province_id_of(user) != province_id:
+        raise PermissionDenied
+    if not SurveyWave.objects.visible_to(user).filter(pk=wave.pk).exists():
+        raise PermissionDenied
+    submission = _submission(wave, province_id)
+    pending = SurveyResponse.objects.filter(wave=wave, province_id=province_id, status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED])
+    count = _set_status(pending, ReviewStatus.SUBMITTED, user=user, reason="submit")
+    if count == 0:
+        raise ValidationError(_("There are no draft or returned responses to submit."))
+    submission.status = ReviewStatus.SUBMITTED
+    submission.save()
+    ReviewEvent.objects.create(submission=submission, action=ReviewEvent.Action.SUBMIT, user=user, responses=count)
+    return count
+
+
+@transaction.atomic
+def submission_decide(*, user, wave, province_id, verify, comment=""):
+    """Verify the submitted responses (they lock) or return them for correction with a comment."""
+    if not can_verify(user, province_id):
+        raise PermissionDenied
+    if not verify and not comment.strip():
+        raise ValidationError({"comment": _("Say what must be corrected.")})
+    submission = _submission(wave, province_id)
+    submitted = SurveyResponse.objects.filter(wave=wave, province_id=province_id, status=ReviewStatus.SUBMITTED)
+    count = _set_status(submitted, ReviewStatus.VERIFIED if verify else ReviewStatus.RETURNED, user=user, reason="verify" if verify else "return")
+    if count == 0:
+        raise ValidationError(_("There are no submitted responses to decide on."))
+    submission.status = ReviewStatus.VERIFIED if verify else ReviewStatus.RETURNED
+    submission.save()
+    ReviewEvent.objects.create(
+        submission=submission, action=ReviewEvent.Action.VERIFY if verify else ReviewEvent.Action.RETURN, user=user, comment=comment, responses=count
+    )
+    return count
+
+
+@transaction.atomic
+def submission_unlock(*, user, wave, province_id, reason):
+    """Re-open verified responses for correction; who and why is recorded."""
+    if not can_verify(user, province_id):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ValidationError({"comment": _("Say why the verified responses are unlocked.")})
+    submission = _submission(wave, province_id)
+    verified = SurveyResponse.objects.filter(wave=wave, province_id=province_id, status=ReviewStatus.VERIFIED)
+    count = _set_status(verified, ReviewStatus.RETURNED, user=user, reason="unlock")
+    if count == 0:
+        raise ValidationError(_("There are no verified responses to unlock."))
+    submission.status = ReviewStatus.RETURNED
+    submission.save()
+    ReviewEvent.objects.create(submission=submission, action=ReviewEvent.Action.UNLOCK, user=user, comment=reason, responses=count)
+    return count

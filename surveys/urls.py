@@ -1,0 +1,19 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("surveys/", views.wave_list, name="survey-wave-list"),
+    path("surveys/new/", views.wave_edit, name="survey-wave-create"),
+    path("surveys/imports/<int:pk>/", views.import_detail, name="survey-import-detail"),
+    path("surveys/imports/<int:pk>/report.xlsx", views.import_report, name="survey-import-report"),
+    path("surveys/responses/<int:pk>/confirm-warnings/", views.confirm_warnings, name="survey-confirm-warnings"),
+    path("surveys/<str:code>/edit/", views.wave_edit, name="survey-wave-edit"),
+    path("surveys/<str:code>/entry/", views.response_entry, name="survey-entry"),
+    path("surveys/<str:code>/entry/businesses/", views.business_search, name="survey-business-search"),
+    path("surveys/<str:code>/responses/", views.ResponseListView.as_view(), name="survey-response-list"),
+    path("surveys/<str:code>/template.xlsx", views.template_download, name="survey-template"),
+    path("surveys/<str:code>/upload/", views.upload, name="survey-upload"),
+    path("surveys/<str:code>/review/", views.review_page, name="survey-review"),
+    path("surveys/<str:code>/completeness/", views.completeness_page, name="survey-completeness"),
+]

@@ -1,0 +1,254 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_filters.views import FilterView
+
+from programs.models import Business, Province
+from programs.roles import Role, province_id_of, role_of
+from programs.views.mixins import ScopedQuerysetMixin
+
+from . import review
+from .choices import ReviewStatus
+from .filtersets import SurveyResponseFilterSet
+from .forms import ResponseForm, ReviewForm, SurveyWaveForm, UploadForm
+from .imports import import_start
+from .models import ProvinceSubmission, SurveyImport, SurveyResponse, SurveyWave
+from .selectors import completeness, responses_with_warnings
+from .services import ANSWER_FIELDS, EntryRefused, response_save, wave_entry_check
+from .workbook import template_xlsx
+
+
+def _wave(request, code):
+    return get_object_or_404(SurveyWave.objects.visible_to(request.user).select_related("province"), code=code)
+
+
+def _can_enter(user, wave):
+    try:
+        wave_entry_check(wave=wave, user=user)
+    except EntryRefused:
+        return False
+    return True
+
+
+@login_required
+def wave_list(request):
+    waves = SurveyWave.objects.visible_to(request.user).select_related("province")
+    editable = set(SurveyWave.objects.editable_by(request.user).values_list("pk", flat=True))
+    can_create = role_of(request.user) in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF, Role.OFFICER)
+    return render(request, "surveys/wave_list.html", {"waves": waves, "editable": editable, "can_create": can_create})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wave_edit(request, code=None):
+    """Ministry staff run national waves; officers may run waves for their own province."""
+    role = role_of(request.user)
+    if role not in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF, Role.OFFICER):
+        raise PermissionDenied
+    wave = None
+    if code:
+        wave = get_object_or_404(SurveyWave.objects.visible_to(request.user), code=code)
+        if not SurveyWave.objects.editable_by(request.user).filter(pk=wave.pk).exists():
+            raise PermissionDenied
+    if role == Role.OFFICER:
+        provinces, national = Province.objects.filter(pk=province_id_of(request.user)), False
+    elif role == Role.MINISTRY_STAFF:
+        provinces, national = Province.objects.none(), True
+    else:
+        provinces, national = Province.objects.all(), True
+    form = SurveyWaveForm(request.POST or None, instance=wave, province_choices=provinces, national_allowed=national)
+    if request.method == "POST" and form.is_valid():
+        saved = form.save(commit=False)
+        if saved.created_by_id is None:
+            saved.created_by = request.user
+        saved.save()
+        messages.success(request, _("Survey wave %(code)s saved.") % {"code": saved.code})
+        return redirect("survey-wave-list")
+    return render(request, "surveys/wave_form.html", {"form": form, "wave": wave})
+
+
+@login_required
+def business_search(request, code):
+    """Autocomplete for the entry form: businesses the user may survey, by NIB or name."""
+    wave = _wave(request, code)
+    query = request.GET.get("q", "").strip()
+    matches = Business.objects.none()
+    if len(query) >= 2:
+        businesses = Business.objects.editable_by(request.user).select_related("regency")
+        if wave.province_id:
+            businesses = businesses.filter(province_id=wave.province_id)
+        if query.isdigit():
+            matches = businesses.filter(nib__startswith=query)[:10]
+        else:
+            matches = businesses.filter(Q(name__icontains=query))[:10]
+    return render(request, "surveys/includes/business_matches.html", {"matches": matches, "wave": wave, "query": query})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def response_entry(request, code):
+    """Form entry built for speed: pick a business, type, "save and next"."""
+    wave = _wave(request, code)
+    if not _can_enter(request.user, wave):
+        try:
+            wave_entry_check(wave=wave, user=request.user)
+        except EntryRefused as refused:
+            messages.error(request, str(refused))
+        return redirect("survey-wave-list")
+    business = None
+    business_id = request.POST.get("business") or request.GET.get("business")
+    if business_id and str(business_id).isdigit():
+        business = Business.objects.editable_by(request.user).select_related("regency", "province").filter(pk=business_id).first()
+        if business is None:
+            raise Http404
+    existing = SurveyResponse.objects.filter(wave=wave, business=business).first() if business else None
+    initial = {field: getattr(existing, field) for field in ANSWER_FIELDS} if existing else None
+    form = ResponseForm(request.POST or None, initial=initial) if business else None
+    warnings = existing.warnings if existing else []
+    if request.method == "POST" and form is not None and form.is_valid():
+        try:
+            response = response_save(
+                user=request.user, wave=wave, business=business, data=form.cleaned_data,
+                confirm_warnings=form.cleaned_data["confirm_warnings"],
+            )
+        except ValidationError as error:
+            for field, field_errors in error.message_dict.items():
+                for message in field_errors:
+                    form.add_error(field if field in form.fields else None, message)
+        else:
+            if response.warnings and not response.warnings_confirmed:
+                messages.warning(request, _("Saved with warnings: please check them."))
+                return redirect(f"{reverse('survey-entry', args=[wave.code])}?business={business.pk}")
+            messages.success(request, _("Response of “%(name)s” saved.") % {"name": business.name})
+            if "save_next" in request.POST:
+                return redirect("survey-entry", wave.code)
+            return redirect("survey-response-list", wave.code)
+    from .choices import Warning as ResponseWarning
+
+    warning_labels = [ResponseWarning(code).label for code in warnings if code in ResponseWarning.values]
+    return render(
+        request, "surveys/response_entry.html",
+        {"wave": wave, "business": business, "form": form, "existing": existing, "warning_labels": warning_labels},
+    )
+
+
+class ResponseListView(ScopedQuerysetMixin, FilterView):
+    model = SurveyResponse
+    filterset_class = SurveyResponseFilterSet
+    paginate_by = 50
+    template_name = "surveys/response_list.html"
+
+    def get_queryset(self):
+        self.wave = _wave(self.request, self.kwargs["code"])
+        return super().get_queryset().filter(wave=self.wave).select_related("business", "province", "regency", "sector")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["wave"] = self.wave
+        context["can_enter"] = _can_enter(self.request.user, self.wave)
+        return context
+
+
+@login_required
+def template_download(request, code):
+    wave = _wave(request, code)
+    response = HttpResponse(template_xlsx(wave), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = f'attachment; filename="templat-survei-{wave.code}.xlsx"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def upload(request, code):
+    wave = _wave(request, code)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            wave_entry_check(wave=wave, user=request.user)
+        except EntryRefused as refused:
+            form.add_error("file", str(refused))
+        else:
+            record = import_start(user=request.user, wave=wave, uploaded_file=form.cleaned_data["file"])
+            return redirect("survey-import-detail", record.pk)
+    imports = SurveyImport.objects.visible_to(request.user).filter(wave=wave).select_related("user")[:20]
+    return render(request, "surveys/upload.html", {"wave": wave, "form": form, "imports": imports})
+
+
+def _import(request, pk):
+    return get_object_or_404(SurveyImport.objects.visible_to(request.user).select_related("wave"), pk=pk)
+
+
+@login_required
+def import_detail(request, pk):
+    record = _import(request, pk)
+    template = "surveys/includes/import_status.html" if request.htmx else "surveys/import_detail.html"
+    return render(request, template, {"record": record, "running": record.status in (SurveyImport.Status.QUEUED, SurveyImport.Status.RUNNING)})
+
+
+@login_required
+def import_report(request, pk):
+    record = _import(request, pk)
+    if not record.error_report:
+        raise Http404
+    return FileResponse(record.error_report.open("rb"), as_attachment=True, filename=f"kesalahan-impor-{record.pk}.xlsx")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def review_page(request, code):
+    """Submit (officers), verify / return / unlock (verifiers), province by province."""
+    wave = _wave(request, code)
+    if request.method == "POST":
+        form = ReviewForm(request.POST)
+        form.is_valid()
+        province = get_object_or_404(Province, code=request.POST.get("province"))
+        action = request.POST.get("action")
+        comment = form.cleaned_data.get("comment", "")
+        try:
+            if action == "submit":
+                count = review.submission_submit(user=request.user, wave=wave, province_id=province.pk)
+            elif action in ("verify", "return"):
+                count = review.submission_decide(user=request.user, wave=wave, province_id=province.pk, verify=action == "verify", comment=comment)
+            elif action == "unlock":
+                count = review.submission_unlock(user=request.user, wave=wave, province_id=province.pk, reason=comment)
+            else:
+                raise Http404
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("%(province)s: %(count)s response(s) updated.") % {"province": province.name, "count": count})
+        return redirect("survey-review", wave.code)
+    table = completeness(wave=wave, user=request.user)
+    submissions = {s.province_id: s for s in ProvinceSubmission.objects.filter(wave=wave).prefetch_related("events__user")}
+    for row in table:
+        row["submission"] = submissions.get(row["province"].pk)
+        row["can_verify"] = review.can_verify(request.user, row["province"].pk)
+        row["can_submit"] = role_of(request.user) == Role.OFFICER and province_id_of(request.user) == row["province"].pk
+    return render(request, "surveys/review.html", {"wave": wave, "table": table, "statuses": ReviewStatus})
+
+
+@login_required
+def completeness_page(request, code):
+    wave = _wave(request, code)
+    if role_of(request.user) not in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF, Role.OFFICER):
+        raise PermissionDenied
+    table = completeness(wave=wave, user=request.user)
+    totals = {key: sum(row[key] for row in table) for key in ("expected", "entered", "submitted", "verified", "on_time", "warnings")}
+    warnings = responses_with_warnings(wave=wave, user=request.user)
+    return render(request, "surveys/completeness.html", {"wave": wave, "table": table, "totals": totals, "warnings": warnings})
+
+
+@login_required
+@require_POST
+def confirm_warnings(request, pk):
+    response = get_object_or_404(SurveyResponse.objects.editable_by(request.user), pk=pk)
+    response.warnings_confirmed = True
+    response.save(update_fields=["warnings_confirmed", "updated_at"])
+    messages.success(request, _("Warnings confirmed."))
+    return redirect(request.POST.get("next") or reverse("survey-completeness", args=[response.wave.code]))
