@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import accounts, businesses, claims
+from .views import accounts, businesses, claims, exports
 
 urlpatterns = [
     path("accounts/login/", accounts.PortalLoginView.as_view(), name="login"),
@@ -33,4 +33,9 @@ urlpatterns = [
     path("businesses/claims/", claims.claim_list, name="claim-list"),
     path("businesses/claims/<int:pk>/decide/", claims.claim_decide_view, name="claim-decide"),
     path("regions/regency-options/", businesses.regency_options, name="regency-options"),
+    path("businesses/export.csv", exports.business_export_csv, name="business-export-csv"),
+    path("businesses/export.xlsx", exports.business_export_xlsx, name="business-export-xlsx"),
+    path("exports/", exports.export_list, name="export-list"),
+    path("exports/<int:pk>/", exports.export_detail, name="export-detail"),
+    path("exports/<int:pk>/download/", exports.export_download, name="export-download"),
 ]
