@@ -212,6 +212,9 @@ class Business(models.Model):
             models.Index(fields=["province", "sector", "name"], name="business_province_sector"),
             models.Index(fields=["regency", "name"], name="business_regency"),
             models.Index(fields=["sector", "name"], name="business_sector"),
+            # Pages are ordered by name: walking this index finds the first page of a broad
+            # search without sorting every match.
+            models.Index(fields=["name", "id"], name="business_name_order"),
             models.Index(fields=["nik"], name="business_nik", condition=~Q(nik="")),
             models.Index(fields=["phone"], name="business_phone", condition=~Q(phone="")),
         ]

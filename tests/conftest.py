@@ -38,12 +38,12 @@ def _fresh_cache():
 
 
 @pytest.fixture
-def jabar():
+def jabar(db):
     return province("32")
 
 
 @pytest.fixture
-def kalsel():
+def kalsel(db):
     return province("63")
 
 

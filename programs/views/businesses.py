@@ -10,6 +10,7 @@ from django_filters.views import FilterView
 from ..filtersets import BusinessFilterSet
 from ..forms import BusinessForm
 from ..models import Business, Regency
+from ..pagination import CappedCountPaginator
 from ..roles import Role, province_id_of, role_of
 from ..selectors import business_possible_duplicates, can_see_personal_data
 from ..services import business_save, normalise_phone
@@ -24,6 +25,7 @@ class BusinessListView(ScopedQuerysetMixin, FilterView):
     model = Business
     filterset_class = BusinessFilterSet
     paginate_by = 25
+    paginator_class = CappedCountPaginator
     template_name = "programs/business_list.html"
 
     def get_queryset(self):

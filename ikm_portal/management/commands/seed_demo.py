@@ -13,7 +13,7 @@ class Command(BaseCommand):
     def handle(self, *args, businesses, seed, **options):
         if businesses < 0:
             raise CommandError("--businesses must be 0 or more.")
-        accounts = programs_demo.seed(businesses=businesses, seed=seed)
+        accounts = programs_demo.seed(businesses=businesses, seed=seed, stdout=self.stdout)
         self.stdout.write("Demo accounts (user name / password / role):")
         for account in accounts:
             where = f", province {account['province_code']}" if account.get("province_code") else ""

@@ -1,0 +1,48 @@
+"""Shared helpers for the benchmarks: Django set-up, timing and printing."""
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ikm_portal.settings")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.db import connection, reset_queries  # noqa: E402
+
+
+def percentile(values, fraction):
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
+    return ordered[index]
+
+
+def time_requests(client, url, *, runs=50, warmup=5):
+    """Median and p95 server time (ms) of GET url, and the SQL queries of one request."""
+    for _ in range(warmup):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    timings = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        response = client.get(url)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+        timings.append((time.perf_counter() - started) * 1000)
+    settings.DEBUG = True
+    reset_queries()
+    client.get(url)
+    queries = len(connection.queries)
+    settings.DEBUG = False
+    return statistics.median(timings), percentile(timings, 0.95), queries
+
+
+def report(label, median, p95, queries, target=None):
+    verdict = "" if target is None else ("  OK" if p95 <= target else f"  OVER TARGET ({target} ms)")
+    print(f"{label:<62} median {median:7.1f} ms   p95 {p95:7.1f} ms   queries {queries:3d}{verdict}")
