@@ -1,16 +1,53 @@
-"""Exports of the business list: CSV streamed, XLSX built by a worker with progress.
+"""Exports of the business list: CSV streamed by the web process, XLSX built by a worker.
 
-Columns carry stable keys equal to the API field names; the first row holds the Indonesian
-headers (the XLSX also lists header → key on a "Kolom" sheet, so a re-import can use either).
-Personal data (NIK, phone, e-mail) is included only for users who may see it (UU PDP).
-Text that a spreadsheet would run as a formula (starting with = + - @ or a tab/CR) is
-prefixed with an apostrophe; numbers stay numbers.
+What a file holds
+    The rows of ``Business.objects.visible_to(user)`` narrowed by the list page's filters
+    (:class:`~programs.filtersets.BusinessFilterSet`, fed the same query parameters), in id
+    order. Filters the list page would reject export nothing, as the list shows nothing.
+
+Columns
+    Every column has a stable machine key equal to the API field name (``BUSINESS_COLUMNS``).
+    Row 1 holds the Indonesian headers: files are always written in the portal's language
+    (``settings.LANGUAGE_CODE``) whatever the UI language of the requester, because a
+    re-import matches a column by its Indonesian header or by its key. The XLSX carries the
+    keys too, on a second sheet named ``Kolom``: one row per column of the data sheet, in
+    the same order, with the header in column A and the key in column B. A reader that wants
+    keys reads ``Kolom`` and renames the data sheet's columns; nothing on the data sheet
+    (hidden rows, comments) has to be skipped. Related records come as code plus name
+    (``province`` = ``"32"``, ``province_name`` = ``"Jawa Barat"``; ``regency`` =
+    ``"32.01"``; ``sector`` = slug), ``export_destinations`` as comma-joined ISO codes,
+    ``scale``/``status``/``is_exporter`` as their Indonesian labels, times in the user's
+    province's time zone (Asia/Jakarta otherwise).
+
+Personal data
+    ``nik``, ``phone`` and ``email`` are columns only for users who may see personal data on
+    every row they can list (:func:`programs.selectors.can_see_personal_data`, UU PDP
+    27/2022); for anyone else the three columns are absent, not empty.
+
+Formula injection
+    Text a spreadsheet would run as a formula (starting with ``=``, ``+``, ``-``, ``@``, a
+    tab or a carriage return) gets a leading apostrophe in both formats, unless it is a
+    plain signed number such as an E.164 phone (:func:`neutralise`); numbers stay numbers.
+    A CSV opened in Excel still turns 16-digit NIKs into rounded numbers; the XLSX stores
+    every text column as text, so people working in Excel should take the XLSX.
+
+Size
+    The CSV is generated while it is sent (a server-side cursor read in chunks, one query for
+    all rows), so it never times out. The XLSX is an :class:`~programs.models.ExportJob` run
+    by Celery (:func:`export_start`, :func:`export_run`), written with xlsxwriter in
+    constant-memory mode and reporting its progress every ``PROGRESS_EVERY`` rows.
 """
-import codecs
 import csv
+import io
 import logging
+import re
 import tempfile
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
 
+from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F
@@ -25,161 +62,339 @@ from .selectors import can_see_personal_data
 
 logger = logging.getLogger(__name__)
 
+#: Rows fetched per round trip from the server-side cursor.
+CHUNK_SIZE = 2000
+#: Rows between two progress updates of an XLSX job.
 PROGRESS_EVERY = 2000
+#: CSV rows gathered into one chunk of the streamed response (one socket write each).
+CSV_ROWS_PER_CHUNK = 500
+#: Data rows an Excel sheet can hold (1,048,576 rows less the header).
+XLSX_MAX_ROWS = 1_048_575
 
-# (key, header, queryset expression or None for the field of the same name, is_number)
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the API field name
+    header: str  # lazy translation; resolved in the file's language
+    source: object = None  # a query expression, or None for the model field named ``key``
+    number: bool = False  # written as a number in the XLSX
+
+
 BUSINESS_COLUMNS = [
-    ("id", gettext_lazy("ID"), None, True),
-    ("name", gettext_lazy("Business name"), None, False),
-    ("nib", gettext_lazy("NIB"), None, False),
-    ("owner_name", gettext_lazy("Owner name"), None, False),
-    ("nik", gettext_lazy("NIK"), None, False),
-    ("phone", gettext_lazy("Phone"), None, False),
-    ("email", gettext_lazy("E-mail"), None, False),
-    ("address", gettext_lazy("Address"), None, False),
-    ("province", gettext_lazy("Province code"), F("province__code"), False),
-    ("province_name", gettext_lazy("Province"), F("province__name"), False),
-    ("regency", gettext_lazy("Regency or city code"), F("regency__code"), False),
-    ("regency_name", gettext_lazy("Regency or city"), F("regency__name"), False),
-    ("sector", gettext_lazy("Sector code"), F("sector__slug"), False),
-    ("sector_name", gettext_lazy("Sector"), F("sector__name"), False),
-    ("kbli_code", gettext_lazy("KBLI code"), None, False),
-    ("scale", gettext_lazy("Scale"), None, False),
-    ("workforce", gettext_lazy("Workforce"), None, True),
-    ("investment", gettext_lazy("Investment value (Rp)"), None, True),
-    ("year_founded", gettext_lazy("Year founded"), None, True),
-    ("main_products", gettext_lazy("Main products"), None, False),
-    ("is_exporter", gettext_lazy("Exporter"), None, False),
-    ("export_destinations", gettext_lazy("Export destinations"), None, False),
-    ("status", gettext_lazy("Status"), None, False),
-    ("created_at", gettext_lazy("Registered at"), None, False),
-    ("updated_at", gettext_lazy("Last updated"), None, False),
+    Column("id", gettext_lazy("ID"), number=True),
+    Column("name", gettext_lazy("Business name")),
+    Column("nib", gettext_lazy("NIB")),
+    Column("owner_name", gettext_lazy("Owner name")),
+    Column("nik", gettext_lazy("NIK")),
+    Column("phone", gettext_lazy("Phone")),
+    Column("email", gettext_lazy("E-mail")),
+    Column("address", gettext_lazy("Address")),
+    Column("province", gettext_lazy("Province code"), F("province__code")),
+    Column("province_name", gettext_lazy("Province"), F("province__name")),
+    Column("regency", gettext_lazy("Regency or city code"), F("regency__code")),
+    Column("regency_name", gettext_lazy("Regency or city"), F("regency__name")),
+    Column("sector", gettext_lazy("Sector code"), F("sector__slug")),
+    Column("sector_name", gettext_lazy("Sector"), F("sector__name")),
+    Column("kbli_code", gettext_lazy("KBLI code")),
+    Column("scale", gettext_lazy("Scale")),
+    Column("workforce", gettext_lazy("Workforce"), number=True),
+    Column("investment", gettext_lazy("Investment value (Rp)"), number=True),
+    Column("year_founded", gettext_lazy("Year founded"), number=True),
+    Column("main_products", gettext_lazy("Main products")),
+    Column("is_exporter", gettext_lazy("Exporter")),
+    Column("export_destinations", gettext_lazy("Export destinations")),
+    Column("status", gettext_lazy("Status")),
+    Column("created_at", gettext_lazy("Registered at")),
+    Column("updated_at", gettext_lazy("Last updated")),
 ]
-PERSONAL_KEYS = {"nik", "phone", "email"}
+PERSONAL_KEYS = frozenset({"nik", "phone", "email"})
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SIGNED_NUMBER = re.compile(r"[+-]\d+\Z")
+
+
+class ExportError(Exception):
+    """A failure whose message (already translated) can be shown to the user as it is."""
 
 
 def neutralise(value):
-    """Make text safe to open in a spreadsheet: ``=cmd()`` becomes ``'=cmd()``."""
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    """Make text safe to open in a spreadsheet: ``=cmd()`` becomes ``'=cmd()``; other values pass.
+
+    A signed plain number (``+6281234567890``, the E.164 form every phone is stored in, or
+    ``-5``) is left alone: a spreadsheet reads it as a number, never as a formula, and an
+    apostrophe in front of every phone would only spoil the column.
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS) and not _SIGNED_NUMBER.match(value):
         return "'" + value
     return value
 
 
+def export_params(query):
+    """The list filters in ``query`` (a QueryDict) as a JSON-able ``{name: [values]}``.
+
+    Only the FilterSet's own parameters are kept (not ``page`` or the CSRF token), so a job
+    records exactly what decides its rows; filters added to the FilterSet later are kept too.
+    """
+    params = {}
+    for name in BusinessFilterSet.base_filters:
+        values = [value for value in query.getlist(name) if value != ""]
+        if values:
+            params[name] = values
+    return params
+
+
+def _as_querydict(params):
+    query = QueryDict(mutable=True)
+    for name, values in (params or {}).items():
+        query.setlist(name, values if isinstance(values, list) else [values])
+    return query
+
+
 def business_export_queryset(user, params):
-    """The rows a user may export, filtered as the list page (invalid filters: no filter)."""
+    """The rows ``user`` may export, filtered as the list page filters them."""
     queryset = Business.objects.visible_to(user)
     filterset = BusinessFilterSet(params, queryset=queryset)
-    if filterset.is_valid():
-        queryset = filterset.qs
+    # The list page (FilterView, strict) shows nothing for invalid filters; an export that
+    # fell back to "everything" would hand out more than the user was looking at.
+    queryset = filterset.qs if filterset.is_valid() else queryset.none()
     return queryset.order_by("pk")
 
 
 def business_columns(user):
+    """The columns ``user`` gets: all of them, less the personal ones if they may not see those."""
     personal = can_see_personal_data(user)
-    return [column for column in BUSINESS_COLUMNS if personal or column[0] not in PERSONAL_KEYS]
+    return [column for column in BUSINESS_COLUMNS if personal or column.key not in PERSONAL_KEYS]
 
 
-def business_rows(user, params):
-    """Yield ``(columns, row)`` value tuples, read in chunks without one query per row."""
+def export_timezone(user):
+    """The officer's province time zone (WIB/WITA/WIT), the portal's default otherwise."""
+    profile = getattr(user, "profile", None)
+    province = getattr(profile, "province", None) if profile is not None else None
+    if province is not None and province.timezone:
+        return zoneinfo.ZoneInfo(province.timezone)
+    return timezone.get_default_timezone()
+
+
+@dataclass
+class BusinessExport:
+    """One export, ready to write: resolved headers and a lazy iterator of typed rows.
+
+    Row values are ``str`` (already neutralised), ``int``, naive local ``datetime`` or None.
+    """
+
+    columns: list
+    headers: list
+    rows: object
+    queryset: object
+
+
+def business_export(user, params):
+    """Prepare the export of ``user``'s business list filtered by ``params`` (a QueryDict).
+
+    Everything that depends on the language or the time zone is resolved here, at once: a
+    streamed CSV is generated after the view has returned, when the request's language and
+    time zone may no longer be active (and a worker has neither).
+    """
     columns = business_columns(user)
-    expressions = {key: expression for key, _header, expression, _number in columns if expression is not None}
-    queryset = business_export_queryset(user, params).annotate(**{f"x_{key}": expression for key, expression in expressions.items()})
-    fields = [f"x_{key}" if key in expressions else key for key, *_rest in columns]
-    choice_labels = {
-        "scale": dict(Business._meta.get_field("scale").choices),
-        "status": dict(Business.Status.choices),
-    }
-    for values in queryset.values_list(*fields).iterator(chunk_size=2000):
-        row = []
-        for (key, _header, _expression, _number), value in zip(columns, values):
-            if key in choice_labels:
-                value = str(choice_labels[key].get(value, value))
-            elif key == "export_destinations":
-                value = ", ".join(value or [])
-            elif key == "is_exporter":
-                value = _("Yes") if value else _("No")
-            elif hasattr(value, "isoformat"):
-                value = timezone.localtime(value).strftime("%Y-%m-%d %H:%M") if hasattr(value, "hour") else value.isoformat()
-            row.append(neutralise(value))
-        yield row
+    queryset = business_export_queryset(user, params)
+    with translation.override(settings.LANGUAGE_CODE):
+        headers = [str(column.header) for column in columns]
+        labels = {
+            "scale": {value: str(label) for value, label in Business._meta.get_field("scale").choices},
+            "status": {value: str(label) for value, label in Business.Status.choices},
+            "is_exporter": {True: _("Yes"), False: _("No")},
+        }
+    zone = export_timezone(user)
 
-
-class _Echo:
-    def write(self, value):
+    def convert(key, value):
+        if value is None:
+            return None
+        if key in labels:
+            return labels[key].get(value, value)
+        if key == "export_destinations":
+            return ", ".join(value or [])
+        if isinstance(value, datetime):
+            return timezone.localtime(value, zone).replace(tzinfo=None, microsecond=0)
         return value
+
+    expressions = {column.key: column.source for column in columns if column.source is not None}
+    fields = [f"x_{column.key}" if column.key in expressions else column.key for column in columns]
+    keys = [column.key for column in columns]
+    # One query, joined to province/regency/sector, read from a server-side cursor in chunks.
+    values = queryset.annotate(**{f"x_{key}": expression for key, expression in expressions.items()}).values_list(*fields)
+
+    def rows():
+        for record in values.iterator(chunk_size=CHUNK_SIZE):
+            yield [neutralise(convert(key, value)) for key, value in zip(keys, record)]
+
+    return BusinessExport(columns=columns, headers=headers, rows=rows(), queryset=queryset)
+
+
+# --- CSV, streamed ------------------------------------------------------------------------------
+
+
+def _csv_cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return value
 
 
 def business_csv_stream(user, params):
-    """Lines of a CSV file (UTF-8 with BOM, for Excel), generated as they are sent."""
-    writer = csv.writer(_Echo())
-    yield codecs.BOM_UTF8.decode("utf-8")
-    yield writer.writerow([str(header) for _key, header, *_rest in business_columns(user)])
-    for row in business_rows(user, params):
-        yield writer.writerow(["" if value is None else value for value in row])
+    """Return an iterator of text chunks forming a CSV file (BOM first, so Excel reads UTF-8).
+
+    Headers and labels are resolved when this is called; rows are read while the chunks
+    are consumed.
+    """
+    export = business_export(user, params)
+
+    def chunks():
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        buffer.write("\ufeff")
+        writer.writerow(export.headers)
+        for count, row in enumerate(export.rows, start=1):
+            writer.writerow([_csv_cell(value) for value in row])
+            if count % CSV_ROWS_PER_CHUNK == 0:
+                yield buffer.getvalue()
+                buffer.seek(0)
+                buffer.truncate()
+        yield buffer.getvalue()
+
+    return chunks()
 
 
-# --- XLSX through a worker ------------------------------------------------------------------
+# --- XLSX, by a worker ---------------------------------------------------------------------------
 
-EXPORT_KINDS = {"businesses"}
+EXPORT_KINDS = ("businesses",)
 
 
 def export_start(*, user, kind, params):
-    """Record an export job and queue it once the record is committed."""
+    """Record an XLSX export job for ``user`` and queue it once the record is committed.
+
+    ``params`` is the ``{name: [values]}`` of :func:`export_params`. If the user already has
+    the same export waiting or running (a double click), that job is returned instead.
+    """
     from .tasks import export_run_task
 
     if kind not in EXPORT_KINDS:
-        raise ValueError(kind)
-    job = ExportJob.objects.create(user=user, kind=kind, file_format="xlsx", params=params)
-    transaction.on_commit(lambda: export_run_task.delay(job.pk))
+        raise ValueError(f"unknown export kind {kind!r}")
+    with transaction.atomic():
+        pending = ExportJob.objects.filter(
+            user=user, kind=kind, file_format="xlsx", params=params,
+            status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
+        ).first()
+        if pending is not None:
+            return pending
+        job = ExportJob(user=user, kind=kind, file_format="xlsx", params=params)
+        job.full_clean()
+        job.save()
+        # The worker must find the row: queue only after the commit.
+        transaction.on_commit(lambda: export_run_task.delay(job.pk))
     return job
 
 
-def export_run(*, job_id):
-    """Build the XLSX of a job, updating its progress; end ``done`` with a file or ``failed``."""
+def _write_business_xlsx(path, export, *, on_progress):
+    """Write ``export`` to an XLSX file at ``path``; return the number of data rows written."""
     import xlsxwriter
 
-    job = ExportJob.objects.select_related("user").get(pk=job_id)
-    if job.status not in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING):
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {
+            "constant_memory": True,  # rows go to disk as written: a million rows in a few MB of RAM
+            "tmpdir": str(path.parent),
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    with translation.override(settings.LANGUAGE_CODE):
+        sheet_name, key_header = _("Businesses")[:31], [_("Header"), _("Key")]
+    sheet = workbook.add_worksheet(sheet_name)
+    bold = workbook.add_format({"bold": True})
+    when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
+    columns = export.columns
+    sheet.freeze_panes(1, 0)
+    for index, header in enumerate(export.headers):
+        sheet.write_string(0, index, header, bold)
+    written = 0
+    for written, row in enumerate(export.rows, start=1):
+        if written > XLSX_MAX_ROWS:
+            with translation.override(settings.LANGUAGE_CODE):
+                raise ExportError(_too_many_rows_message(written))
+        for index, value in enumerate(row):
+            if value is None:
+                continue
+            if isinstance(value, datetime):
+                sheet.write_datetime(written, index, value, when)
+            elif columns[index].number and isinstance(value, int):
+                sheet.write_number(written, index, value)
+            else:
+                sheet.write_string(written, index, str(value))
+        if written % PROGRESS_EVERY == 0:
+            on_progress(written)
+    sheet.autofilter(0, 0, max(written, 1), len(columns) - 1)
+    keys = workbook.add_worksheet("Kolom")
+    keys.write_row(0, 0, key_header, bold)
+    for index, (column, header) in enumerate(zip(columns, export.headers), start=1):
+        keys.write_string(index, 0, header)
+        keys.write_string(index, 1, column.key)
+    workbook.close()
+    return written
+
+
+def _too_many_rows_message(count):
+    return _(
+        "The list has more than %(limit)s rows, more than one Excel sheet can hold. "
+        "Narrow the filters (for example by province) or download the CSV."
+    ) % {"limit": f"{XLSX_MAX_ROWS:,}".replace(",", ".")}
+
+
+def export_run(*, job_id):
+    """Build the file of export job ``job_id``; return the job as it ends.
+
+    The job goes queued → running → done (``file`` saved under MEDIA_ROOT, ``done_rows`` =
+    ``total_rows``) or → failed (``error`` holds a message for the user; the traceback is
+    logged). ``done_rows`` is updated with its own UPDATE every ``PROGRESS_EVERY`` rows, so
+    the progress page (another connection) sees it while the file is being written. A job
+    already done or failed (a redelivered message) is left alone.
+    """
+    job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
+    if job is None:
+        logger.warning("export %s no longer exists", job_id)
+        return None
+    if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
         return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.RUNNING, started_at=timezone.now())
-    params = QueryDict(mutable=True)
-    for key, values in (job.params or {}).items():
-        params.setlist(key, values if isinstance(values, list) else [values])
+    jobs = ExportJob.objects.filter(pk=job.pk)
+    jobs.update(status=ExportJob.Status.RUNNING, started_at=timezone.now(), done_rows=0, error="")
     try:
-        with translation.override("id"), tempfile.NamedTemporaryFile(suffix=".xlsx") as handle:
-            total = business_export_queryset(job.user, params).count()
-            ExportJob.objects.filter(pk=job.pk).update(total_rows=total)
-            workbook = xlsxwriter.Workbook(handle.name, {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False})
-            sheet = workbook.add_worksheet(_("Businesses")[:31])
-            bold = workbook.add_format({"bold": True})
-            columns = business_columns(job.user)
-            for index, (_key, header, *_rest) in enumerate(columns):
-                sheet.write_string(0, index, str(header), bold)
-            written = 0
-            for written, row in enumerate(business_rows(job.user, params), start=1):
-                for index, value in enumerate(row):
-                    if value is None:
-                        continue
-                    if columns[index][3] and isinstance(value, int):
-                        sheet.write_number(written, index, value)
-                    else:
-                        sheet.write_string(written, index, str(value))
-                if written % PROGRESS_EVERY == 0:
-                    ExportJob.objects.filter(pk=job.pk).update(done_rows=written)
-            keys = workbook.add_worksheet("Kolom")
-            keys.write_row(0, 0, [_("Header"), _("Key")], bold)
-            for index, (key, header, *_rest) in enumerate(columns, start=1):
-                keys.write_row(index, 0, [str(header), key])
-            workbook.close()
-            handle.seek(0)
-            job.refresh_from_db()
-            job.file.save(f"usaha-{timezone.localdate():%Y%m%d}-{job.pk}.xlsx", File(handle), save=False)
-            job.done_rows, job.status, job.finished_at = written, ExportJob.Status.DONE, timezone.now()
-            job.save()
-    except Exception:
+        export = business_export(job.user, _as_querydict(job.params))
+        total = export.queryset.count()
+        if total > XLSX_MAX_ROWS:
+            with translation.override(settings.LANGUAGE_CODE):
+                raise ExportError(_too_many_rows_message(total))
+        jobs.update(total_rows=total)
+        with tempfile.TemporaryDirectory(prefix="ikm-export-") as directory:
+            path = Path(directory) / "export.xlsx"
+            written = _write_business_xlsx(path, export, on_progress=lambda done: jobs.update(done_rows=done))
+            with path.open("rb") as handle:
+                job.file.save(f"usaha-{timezone.localdate():%Y%m%d}-{job.pk}.xlsx", File(handle), save=False)
+        # Rows added or removed while writing: the file is what counts.
+        jobs.update(
+            status=ExportJob.Status.DONE, file=job.file.name, total_rows=written, done_rows=written,
+            finished_at=timezone.now(),
+        )
+    except Exception as error:
         logger.exception("export %s failed", job.pk)
-        with translation.override("id"):
-            message = _("The export could not be completed. Try again; if it fails again, contact the helpdesk.")
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportJob.Status.FAILED, error=message, finished_at=timezone.now())
+        if job.file:
+            job.file.delete(save=False)
+        if isinstance(error, ExportError):
+            message = str(error)
+        else:
+            with translation.override(settings.LANGUAGE_CODE):
+                message = _(
+                    "The export could not be completed. Try again; if it fails again, contact the "
+                    "helpdesk and give the export number %(number)s."
+                ) % {"number": job.pk}
+        jobs.update(status=ExportJob.Status.FAILED, error=message, file="", finished_at=timezone.now())
     return ExportJob.objects.get(pk=job.pk)

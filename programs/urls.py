@@ -38,4 +38,5 @@ urlpatterns = [
     path("exports/", exports.export_list, name="export-list"),
     path("exports/<int:pk>/", exports.export_detail, name="export-detail"),
     path("exports/<int:pk>/download/", exports.export_download, name="export-download"),
+    path("exports/<int:pk>/progress/", exports.export_progress, name="export-progress"),
 ]

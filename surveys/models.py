@@ -93,11 +93,15 @@ class SurveyResponse(models.Model):
     """One business's answers for one wave. Place, sector and scale are copied from the
     business when saved, so the survey records the business as it was."""
 
-    wave = models.ForeignKey(SurveyWave, verbose_name=_("wave"), on_delete=models.PROTECT, related_name="responses")
+    # Few indexes on purpose: uploads write 100,000 rows at a time. The unique (wave, business)
+    # and the (wave, province, status) / (wave, sector) indexes serve every read.
+    wave = models.ForeignKey(SurveyWave, verbose_name=_("wave"), on_delete=models.PROTECT, related_name="responses", db_index=False)
     business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.PROTECT, related_name="survey_responses")
-    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
-    regency = models.ForeignKey(Regency, verbose_name=_("regency or city"), on_delete=models.PROTECT, related_name="+")
-    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+")
+    # Snapshot copies of reference rows that are never deleted: no per-row foreign-key
+    # trigger in the database (each would cost a lookup per uploaded row at commit).
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    regency = models.ForeignKey(Regency, verbose_name=_("regency or city"), on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices)
 
     turnover_before = models.BigIntegerField(_("turnover in the baseline month (Rp)"), validators=[MinValueValidator(0)])
@@ -121,10 +125,14 @@ class SurveyResponse(models.Model):
     warnings = models.JSONField(_("warnings"), default=list, blank=True)
     warnings_confirmed = models.BooleanField(_("warnings confirmed"), default=False)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices, default=Channel.FORM)
-    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False, db_constraint=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-    history = HistoricalRecords()
+    # History is written in bulk (set-based): only the index that finds a response's history.
+    history = HistoricalRecords(
+        no_db_index=["id", "wave", "business", "province", "regency", "sector", "entered_by"], excluded_fields=["updated_at"],
+        user_db_constraint=False,
+    )
 
     objects = SurveyResponseQuerySet.as_manager()
 

@@ -62,6 +62,36 @@ def _regency_ids(codes):
     return found
 
 
+class _KeySets:
+    """Sets of keys (ids, NIBs) used in ``IN`` lookups. On PostgreSQL each set is copied into a
+    temporary table, so a 100,000-key lookup is one hash join instead of a 100,000-literal
+    statement; the tables are dropped when the check ends."""
+
+    def __init__(self):
+        self.tables = []
+
+    def lookup(self, field, values):
+        from django.db.models.expressions import RawSQL
+
+        values = list(values)
+        if connection.vendor != "postgresql":
+            return {f"{field}__in": values}
+        name = f"import_keys_{len(self.tables)}_{id(self)}"
+        kind = "bigint" if values and isinstance(values[0], int) else "text"
+        with connection.cursor() as cursor:
+            cursor.execute(f"CREATE TEMP TABLE {name} (key {kind} PRIMARY KEY)")
+            cursor.cursor.copy_expert(f"COPY {name} (key) FROM STDIN", io.StringIO("".join(f"{value}\n" for value in values)))
+            cursor.execute(f"ANALYZE {name}")
+        self.tables.append(name)
+        return {f"{field}__in": RawSQL(f"SELECT key FROM {name}", [])}
+
+    def drop(self):
+        with connection.cursor() as cursor:
+            for name in self.tables:
+                cursor.execute(f"DROP TABLE IF EXISTS {name}")
+        self.tables = []
+
+
 def responses_check(frame, *, wave, user, allow_new_businesses=True):
     """Check a frame of responses (columns = API field names, index = row labels).
 
@@ -73,20 +103,35 @@ def responses_check(frame, *, wave, user, allow_new_businesses=True):
     for column in ("nib", "business_id", "business_name", "regency", "sector", "owner_name"):
         if column not in frame.columns:
             frame[column] = pd.NA
-    nib = frame["nib"].astype("string").str.strip().str.replace(r"\.0$", "", regex=True).replace("", pd.NA)
-    given_id = pd.to_numeric(frame["business_id"], errors="coerce").astype("Int64")
-    for row in frame.index[frame["business_id"].notna() & given_id.isna() & (frame["business_id"].astype("string").str.strip() != "")]:
+    nib = frame["nib"].astype("str").str.strip().str.replace(r"\.0$", "", regex=True).replace("", pd.NA)
+    raw_id = frame["business_id"].astype("str").str.strip().replace("", pd.NA)
+    given_id = pd.to_numeric(raw_id, errors="coerce").astype("Int64")
+    for row in frame.index[raw_id.notna() & given_id.isna()]:
         result.errors.append((row, "business_id", _("Write the business's number in the portal, e.g. 1234.")))
-    bad_nib = nib.notna() & ~nib.str.fullmatch(r"\d{13}").fillna(False)
+    bad_nib = (nib.notna() & ~nib.str.fullmatch(r"\d{13}").fillna(False)).astype(bool)
     for row in frame.index[bad_nib]:
         result.errors.append((row, "nib", _("An NIB has exactly 13 digits.")))
 
     # Match businesses in one query per key, whatever the number of rows.
-    by_nib = dict(Business.objects.filter(nib__in=set(nib.dropna()) - set(nib[bad_nib].dropna())).values_list("nib", "id"))
-    known_ids = set(Business.objects.filter(pk__in=set(given_id.dropna().astype(int))).values_list("id", flat=True))
-    business_id = given_id.where(given_id.isin(known_ids))
+    keys = _KeySets()
+    try:
+        wanted_nibs = set(nib[~bad_nib].dropna())
+        by_nib = dict(Business.objects.filter(**keys.lookup("nib", wanted_nibs)).values_list("nib", "id")) if wanted_nibs else {}
+        wanted_ids = {int(value) for value in given_id.dropna()}
+        known_ids = set(Business.objects.filter(**keys.lookup("pk", wanted_ids)).values_list("id", flat=True)) if wanted_ids else set()
+        _match_and_scope(frame, result, wave=wave, user=user, nib=nib, bad_nib=bad_nib, given_id=given_id, by_nib=by_nib,
+                         known_ids=known_ids, allow_new_businesses=allow_new_businesses, keys=keys)
+    finally:
+        keys.drop()
+    result.frame = frame
+    return result
+
+
+def _match_and_scope(frame, result, *, wave, user, nib, bad_nib, given_id, by_nib, known_ids, allow_new_businesses, keys):
+    known = given_id.isin(known_ids).fillna(False).astype(bool)
+    business_id = given_id.where(known)
     business_id = business_id.fillna(nib.map(by_nib).astype("Int64"))
-    for row in frame.index[given_id.notna() & ~given_id.isin(known_ids)]:
+    for row in frame.index[given_id.notna() & ~known]:
         result.errors.append((row, "business_id", _("No business has this ID.")))
 
     # Rows for businesses the portal does not know yet register them, if they say enough.
@@ -118,45 +163,48 @@ def responses_check(frame, *, wave, user, allow_new_businesses=True):
     frame["new_business"] = new_businesses
 
     # The same business twice in one batch is ambiguous: which answer wins?
-    key = business_id.astype("string").fillna(nib.map(lambda value: f"nib:{value}" if pd.notna(value) else pd.NA))
-    repeated = key.notna() & key.duplicated(keep=False)
-    for row in frame.index[repeated]:
-        others = [str(other) for other in frame.index[repeated & (key == key[row])] if other != row]
-        result.errors.append((row, "nib", _("The same business appears again in row(s) %(rows)s.") % {"rows": ", ".join(others)}))
+    key = business_id.astype("str").fillna("nib:" + nib)
+    repeated = (key.notna() & key.duplicated(keep=False)).astype(bool)
+    if repeated.any():
+        groups = pd.Series(frame.index[repeated], index=frame.index[repeated]).groupby(key[repeated]).agg(list)
+        for rows in groups:
+            for row in rows:
+                others = ", ".join(str(other) for other in rows if other != row)
+                result.errors.append((row, "nib", _("The same business appears again in row(s) %(rows)s.") % {"rows": others}))
 
-    _scope_check(frame, wave=wave, user=user, result=result)
-    result.frame = frame
-    return result
+    _scope_check(frame, wave=wave, user=user, result=result, keys=keys)
 
 
-def _scope_check(frame, *, wave, user, result):
+def _scope_check(frame, *, wave, user, result, keys):
     """Businesses must be in the wave's scope and editable by the user; verified answers are locked."""
-    ids = [int(value) for value in frame["business_id"].dropna().unique()]
-    province_of = dict(Business.objects.filter(pk__in=ids).values_list("id", "province_id"))
-    editable = set(Business.objects.editable_by(user).filter(pk__in=ids).values_list("id", flat=True)) if role_of(user) != Role.MINISTRY_ADMIN else set(ids)
-    locked = set(
-        SurveyResponse.objects.filter(wave=wave, business_id__in=ids, status=ReviewStatus.VERIFIED).values_list("business_id", flat=True)
-    )
     from programs.roles import province_id_of
 
-    officer_province = province_id_of(user) if role_of(user) == Role.OFFICER else None
-    new_regency_province = {}
-    new_regencies = [entry["regency_id"] for entry in frame["new_business"].dropna()]
-    if new_regencies:
-        new_regency_province = dict(Regency.objects.filter(pk__in=new_regencies).values_list("id", "province_id"))
-    for row in frame.index:
-        business_id = frame.at[row, "business_id"]
-        if pd.notna(business_id):
-            business_id = int(business_id)
-            province_id = province_of.get(business_id)
-            if business_id not in editable:
-                result.errors.append((row, "nib", _("This business is outside your province.")))
-            elif wave.province_id and province_id != wave.province_id:
-                result.errors.append((row, "nib", _("This business is outside the province of survey wave %(code)s.") % {"code": wave.code}))
-            elif business_id in locked:
-                result.errors.append((row, None, _("The response of this business is verified and locked; ask a verifier to unlock it.")))
-        elif frame.at[row, "new_business"] is not None:
-            province_id = new_regency_province.get(frame.at[row, "new_business"]["regency_id"])
+    existing = frame["business_id"].dropna().astype(int)
+    ids = set(existing)
+    if ids:
+        staged = keys.lookup("pk", ids)
+        province_of = pd.Series(dict(Business.objects.filter(**staged).values_list("id", "province_id")), dtype="Int64")
+        editable = set(Business.objects.editable_by(user).filter(**staged).values_list("id", flat=True))
+        locked = set(
+            SurveyResponse.objects.filter(wave=wave, status=ReviewStatus.VERIFIED, **{"business_id__in": staged["pk__in"]}).values_list("business_id", flat=True)
+        )
+        provinces = existing.map(province_of)
+        outside_user = ~existing.isin(editable)
+        outside_wave = ~outside_user & (provinces != wave.province_id if wave.province_id else False)
+        is_locked = ~outside_user & ~outside_wave & existing.isin(locked)
+        for row in existing.index[outside_user]:
+            result.errors.append((row, "nib", _("This business is outside your province.")))
+        for row in existing.index[outside_wave]:
+            result.errors.append((row, "nib", _("This business is outside the province of survey wave %(code)s.") % {"code": wave.code}))
+        for row in existing.index[is_locked]:
+            result.errors.append((row, None, _("The response of this business is verified and locked; ask a verifier to unlock it.")))
+
+    new = frame["new_business"].dropna()
+    if len(new):
+        officer_province = province_id_of(user) if role_of(user) == Role.OFFICER else None
+        regency_province = dict(Regency.objects.filter(pk__in={entry["regency_id"] for entry in new}).values_list("id", "province_id"))
+        for row, entry in new.items():
+            province_id = regency_province.get(entry["regency_id"])
             if officer_province is not None and province_id != officer_province:
                 result.errors.append((row, "regency", _("This regency is outside your province.")))
             elif wave.province_id and province_id != wave.province_id:
@@ -165,7 +213,6 @@ def _scope_check(frame, *, wave, user, result):
 
 # --- Writing --------------------------------------------------------------------------------
 
-_SNAPSHOT_SQL = "SELECT id, province_id, regency_id, sector_id, scale FROM programs_business WHERE id = ANY(%s)"
 
 
 def _create_new_businesses(frame, *, user):
@@ -206,31 +253,32 @@ def responses_write(result, *, wave, user, channel, reason=""):
 
 
 _COPY_COLUMNS = [
-    "wave_id", "business_id", "province_id", "regency_id", "sector_id", "scale", *ANSWER_FIELDS,
+    "wave_id", "business_id", *ANSWER_FIELDS,
     "status", "warnings", "warnings_confirmed", "channel", "entered_by_id", "created_at", "updated_at",
 ]
+# Copied from the business in the INSERT itself (the survey records the business as it was).
+_SNAPSHOT_COLUMNS = ["province_id", "regency_id", "sector_id", "scale"]
+
+
+def _map_distinct_json(series):
+    """JSON text of list cells, encoded once per distinct list."""
+    keys = series.map(tuple)
+    cache = {key: json.dumps(list(key)) for key in keys.unique()}
+    return keys.map(cache)
 
 
 def _upsert_postgresql(frame, *, wave, user, channel, reason):
     """COPY into a staging table, then one INSERT … ON CONFLICT; history written set-based."""
-    ids = [int(value) for value in frame["business_id"]]
-    with connection.cursor() as cursor:
-        cursor.execute(_SNAPSHOT_SQL, [ids])
-        snapshot = {row[0]: row[1:] for row in cursor.fetchall()}
     now = timezone.now()
     out = pd.DataFrame(index=frame.index)
     out["wave_id"] = wave.pk
-    out["business_id"] = ids
-    out["province_id"] = [snapshot[i][0] for i in ids]
-    out["regency_id"] = [snapshot[i][1] for i in ids]
-    out["sector_id"] = [snapshot[i][2] for i in ids]
-    out["scale"] = [snapshot[i][3] for i in ids]
+    out["business_id"] = frame["business_id"].astype("int64")
     for field in ANSWER_FIELDS:
         out[field] = frame[field]
-    out["problems"] = frame["problems"].map(json.dumps)
-    out["needs"] = frame["needs"].map(json.dumps)
+    for field in ("problems", "needs", "warnings"):
+        source = frame[field]
+        out[field] = _map_distinct_json(source)
     out["status"] = ReviewStatus.DRAFT.value
-    out["warnings"] = frame["warnings"].map(json.dumps)
     out["warnings_confirmed"] = False
     out["channel"] = channel
     out["entered_by_id"] = user.pk
@@ -243,34 +291,48 @@ def _upsert_postgresql(frame, *, wave, user, channel, reason):
     out.to_csv(buffer, index=False, header=False, quoting=csv.QUOTE_NONNUMERIC, na_rep="")
     buffer.seek(0)
     columns = ", ".join(_COPY_COLUMNS)
-    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in _COPY_COLUMNS if column not in ("wave_id", "business_id", "created_at"))
+    all_columns = ", ".join(_COPY_COLUMNS + _SNAPSHOT_COLUMNS)
+    selected = ", ".join([f"s.{column}" for column in _COPY_COLUMNS] + [f"b.{column}" for column in _SNAPSHOT_COLUMNS])
+    updates = ", ".join(f"{column} = EXCLUDED.{column}" for column in _COPY_COLUMNS + _SNAPSHOT_COLUMNS if column not in ("wave_id", "business_id", "created_at"))
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TEMP TABLE survey_stage ON COMMIT DROP AS SELECT {columns} FROM surveys_surveyresponse WITH NO DATA")
         # Quoted empty cells of number columns are NULLs (text columns hold '' instead).
         nullable = ", ".join(["capacity_before", "capacity_after", "export_postponed_value"])
         cursor.cursor.copy_expert(f"COPY survey_stage ({columns}) FROM STDIN WITH (FORMAT csv, NULL '', FORCE_NULL ({nullable}))", buffer)
+        # Rows whose answers did not change are left alone: no write, no history entry.
+        compared = [column for column in _COPY_COLUMNS + _SNAPSHOT_COLUMNS if column not in ("wave_id", "business_id", "created_at", "updated_at", "entered_by_id", "channel", "status", "warnings_confirmed")]
+        target = ", ".join(f"surveys_surveyresponse.{column}" for column in compared)
+        incoming = ", ".join(f"EXCLUDED.{column}" for column in compared)
         cursor.execute(
-            f"""INSERT INTO surveys_surveyresponse ({columns})
-                SELECT {columns} FROM survey_stage ORDER BY business_id
+            f"""INSERT INTO surveys_surveyresponse ({all_columns})
+                SELECT {selected} FROM survey_stage s JOIN programs_business b ON b.id = s.business_id ORDER BY s.business_id
                 ON CONFLICT (wave_id, business_id) DO UPDATE SET {updates}
-                WHERE surveys_surveyresponse.status <> %s
+                WHERE surveys_surveyresponse.status <> %s AND ({target}) IS DISTINCT FROM ({incoming})
                 RETURNING id, (xmax = 0)""",
             [ReviewStatus.VERIFIED.value],
         )
         written = cursor.fetchall()
+        cursor.execute(
+            "SELECT count(*) FROM surveys_surveyresponse r JOIN survey_stage s ON r.wave_id = s.wave_id AND r.business_id = s.business_id WHERE r.status = %s",
+            [ReviewStatus.VERIFIED.value],
+        )
+        locked = cursor.fetchone()[0]
         cursor.execute("DROP TABLE survey_stage")
-    if len(written) != len(out):
+    if locked:
         # A response was verified while this batch was being checked: refuse the whole batch.
         raise EntryRefused(_("Some responses were verified by someone else meanwhile; nothing was written. Upload again to see which."))
-    history_bulk(SurveyResponse, written, user=user, reason=reason)
+    if written:
+        history_bulk(SurveyResponse, written, user=user, reason=reason)
     created = sum(1 for _id, inserted in written if inserted)
-    return created, len(written) - created
+    # Unchanged rows count as updated: the portal holds what was sent.
+    return created, len(out) - created
 
 
 def history_bulk(model, written, *, user, reason):
     """django-simple-history rows for a set-based write, in one INSERT … SELECT."""
     history = model.history.model
-    fields = [field.column for field in model._meta.concrete_fields]
+    kept = {field.column for field in history._meta.concrete_fields}
+    fields = [field.column for field in model._meta.concrete_fields if field.column in kept]
     columns = ", ".join(fields)
     selected = ", ".join(f"r.{column}" for column in fields)
     ids = [row[0] for row in written]

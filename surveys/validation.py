@@ -57,9 +57,15 @@ def _numbers(frame, column, result, *, message):
     raw = frame[column]
     if pd.api.types.is_integer_dtype(raw.dtype):
         return raw.astype("Int64")
-    is_text = raw.map(lambda value: isinstance(value, str))
+    kind = pd.api.types.infer_dtype(raw, skipna=True)
+    if kind in ("string", "empty"):
+        is_text = raw.notna()
+    elif kind in ("integer", "floating", "mixed-integer-float", "decimal"):
+        is_text = pd.Series(False, index=raw.index)
+    else:  # a spreadsheet column mixing numbers and text
+        is_text = raw.map(lambda value: isinstance(value, str))
     numeric = pd.to_numeric(raw.where(~is_text), errors="coerce")
-    text = raw.where(is_text).astype("string").str.strip()
+    text = raw.where(is_text).astype("str").str.strip() if is_text.any() else pd.Series(pd.NA, index=raw.index, dtype="str")
     cleaned = text.str.replace(RUPIAH_PREFIX.pattern, "", regex=True).str.replace(r",0{1,2}$", "", regex=True)
     well_formed = cleaned.str.fullmatch(RUPIAH_NUMBER.pattern).fillna(False).astype(bool)
     from_text = pd.to_numeric(cleaned.where(well_formed).str.replace(r"[. ]", "", regex=True), errors="coerce")
@@ -69,6 +75,19 @@ def _numbers(frame, column, result, *, message):
     for row in frame.index[bad]:
         result.errors.append((row, column, message))
     return values.where(~bad).round().astype("Int64")
+
+
+def _map_distinct(series, parse):
+    """Apply ``parse`` once per distinct value: answers repeat ("demand; raw-material")."""
+    if series.map(lambda value: isinstance(value, list)).any():  # API items may send lists
+        return series.map(lambda value: parse(value if not isinstance(value, float) or not np.isnan(value) else None))
+    keys = series.astype(object).where(series.notna(), "")
+    cache = {key: parse(key if key != "" else None) for key in keys.unique()}
+    codes, uniques = pd.factorize(keys)
+    results = np.empty(len(uniques), dtype=object)
+    for position, key in enumerate(uniques):  # element-wise: the values may be lists
+        results[position] = cache[key]
+    return pd.Series(results[codes], index=series.index, dtype=object)
 
 
 def _choice_lookup(enum):
@@ -88,8 +107,12 @@ def _choice_lookup(enum):
 def _codes(series, enum):
     """Choices written as their code or their label (either language), case-insensitive."""
     lookup = _choice_lookup(enum)
-    parsed = series.astype("string").str.strip().str.lower().map(lambda text: lookup.get(text, ValueError) if isinstance(text, str) and text else pd.NA)
-    return parsed
+
+    def parse(value):
+        text = str(value).strip().lower() if value is not None else ""
+        return lookup.get(text, ValueError) if text else pd.NA
+
+    return _map_distinct(series, parse)
 
 
 def _lists(frame, column, enum, result):
@@ -111,8 +134,9 @@ def _lists(frame, column, enum, result):
             (codes if code else unknown).append(code or str(item).strip())
         return sorted(set(codes)) if not unknown else ("unknown", unknown)
 
-    parsed = frame[column].map(parse)
-    for row, value in parsed.items():
+    parsed = _map_distinct(frame[column], parse)
+    for row in parsed.index[parsed.map(lambda value: isinstance(value, tuple))]:
+        value = parsed[row]
         if isinstance(value, tuple):
             allowed = ", ".join(choice.value for choice in enum)
             result.errors.append((row, column, _("Unknown choice(s) %(items)s; use: %(allowed)s.") % {"items": ", ".join(value[1]), "allowed": allowed}))
@@ -132,7 +156,7 @@ def _booleans(frame, column, result):
             return False
         return ValueError
 
-    parsed = frame[column].map(parse)
+    parsed = _map_distinct(frame[column], parse)
     for row in frame.index[parsed.map(lambda value: value is ValueError)]:
         result.errors.append((row, column, _("Write yes or no (ya/tidak).")))
     return parsed.map(lambda value: value is True)
@@ -186,7 +210,7 @@ def check_values(frame):
     for column in BOOLEAN_COLUMNS:
         frame[column] = _booleans(frame, column, result)
     for column in TEXT_COLUMNS:
-        frame[column] = frame[column].astype("string").fillna("").str.strip()
+        frame[column] = frame[column].astype("str").fillna("").str.strip()
     frame["export_postponed_country"] = frame["export_postponed_country"].str.upper()
     from programs.services import country_codes
 

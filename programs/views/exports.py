@@ -1,45 +1,85 @@
+"""Pages of the business-list exports: the CSV stream, XLSX jobs with their progress, downloads.
+
+The filters travel in the query string, exactly as on the list page. Export files may hold
+personal data, so a job is visible to the user who asked for it only (others get a 404) and
+no response here may be cached.
+"""
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
 
-from ..exports import business_csv_stream, export_start
+from ..exports import business_csv_stream, export_params, export_start
 from ..models import ExportJob
 
 
+@require_GET
 @login_required
+@never_cache
 def business_export_csv(request):
-    """Stream the filtered, scoped list: a million rows start arriving at once, never time out."""
+    """Stream the filtered, scoped list: the first rows leave at once, a million never time out."""
     response = StreamingHttpResponse(business_csv_stream(request.user, request.GET), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="usaha-{timezone.localdate():%Y%m%d}.csv"'
+    # Tell a buffering proxy (nginx) to pass the chunks on as they come.
+    response["X-Accel-Buffering"] = "no"
     return response
 
 
-@login_required
 @require_POST
+@login_required
 def business_export_xlsx(request):
-    params = {key: request.POST.getlist(key) for key in request.POST if key != "csrfmiddlewaretoken"}
-    job = export_start(user=request.user, kind="businesses", params=params)
+    """Queue an XLSX of the filtered list (filters in the query string) and show its progress."""
+    job = export_start(user=request.user, kind="businesses", params=export_params(request.GET))
     return redirect("export-detail", job.pk)
 
 
+@require_GET
 @login_required
+@never_cache
 def export_list(request):
     jobs = ExportJob.objects.visible_to(request.user)[:50]
     return render(request, "programs/exports/export_list.html", {"jobs": jobs})
 
 
+def _status_context(job):
+    progress = job.progress
+    return {
+        "job": job,
+        # The partial keeps polling while this is true and drops its hx-trigger after.
+        "running": job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING),
+        "percent": None if progress is None else int(progress * 100),
+    }
+
+
+@require_GET
 @login_required
+@never_cache
 def export_detail(request, pk):
     job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
-    template = "programs/exports/includes/export_status.html" if request.htmx else "programs/exports/export_detail.html"
-    return render(request, template, {"job": job, "running": job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING)})
+    return render(request, "programs/exports/export_detail.html", _status_context(job))
 
 
+@require_GET
 @login_required
+@never_cache
+def export_progress(request, pk):
+    """The status partial that the detail page swaps in every two seconds (htmx)."""
+    job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
+    return render(request, "programs/exports/includes/export_status.html", _status_context(job))
+
+
+@require_GET
+@login_required
+@never_cache
 def export_download(request, pk):
+    """The finished file, through Django so the scope check applies (MEDIA_URL is not public)."""
     job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
+    try:
+        handle = job.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, as_attachment=True, filename=job.file.name.rsplit("/", 1)[-1])
