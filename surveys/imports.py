@@ -162,7 +162,11 @@ def import_run(*, import_id):
 def _reject(record, raw, errors):
     ordered = sorted(errors, key=lambda error: (error[0], error[1] or ""))
     record.error_count = len(ordered)
-    record.errors = [{"row": int(row), "column": column or "", "message": str(message)} for row, column, message in ordered[:MAX_ERRORS_KEPT]]
+    headers = {column.key: column.header for column in COLUMNS}
+    record.errors = [
+        {"row": int(row), "column": column or "", "header": headers.get(column, column or ""), "message": str(message)}
+        for row, column, message in ordered[:MAX_ERRORS_KEPT]
+    ]
     record.error_report.save(f"import-{record.pk}-errors.xlsx", ContentFile(error_report_xlsx(raw, ordered)), save=False)
     rows = len({row for row, _column, _message in ordered})
     return _finish(

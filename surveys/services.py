@@ -303,15 +303,27 @@ def _upsert_postgresql(frame, *, wave, user, channel, reason):
         compared = [column for column in _COPY_COLUMNS + _SNAPSHOT_COLUMNS if column not in ("wave_id", "business_id", "created_at", "updated_at", "entered_by_id", "channel", "status", "warnings_confirmed")]
         target = ", ".join(f"surveys_surveyresponse.{column}" for column in compared)
         incoming = ", ".join(f"EXCLUDED.{column}" for column in compared)
+        history = SurveyResponse.history.model
+        kept = {field.column for field in history._meta.concrete_fields}
+        history_columns = [field.column for field in SurveyResponse._meta.concrete_fields if field.column in kept]
+        # One statement writes the rows and their history (a data-modifying CTE), so the
+        # history needs no second pass over the table.
         cursor.execute(
-            f"""INSERT INTO surveys_surveyresponse ({all_columns})
-                SELECT {selected} FROM survey_stage s JOIN programs_business b ON b.id = s.business_id ORDER BY s.business_id
-                ON CONFLICT (wave_id, business_id) DO UPDATE SET {updates}
-                WHERE surveys_surveyresponse.status <> %s AND ({target}) IS DISTINCT FROM ({incoming})
-                RETURNING id, (xmax = 0)""",
-            [ReviewStatus.VERIFIED.value],
+            f"""WITH written AS (
+                    INSERT INTO surveys_surveyresponse ({all_columns})
+                    SELECT {selected} FROM survey_stage s JOIN programs_business b ON b.id = s.business_id ORDER BY s.business_id
+                    ON CONFLICT (wave_id, business_id) DO UPDATE SET {updates}
+                    WHERE surveys_surveyresponse.status <> %s AND ({target}) IS DISTINCT FROM ({incoming})
+                    RETURNING *, (xmax = 0) AS inserted
+                ), logged AS (
+                    INSERT INTO {history._meta.db_table} ({", ".join(history_columns)}, history_date, history_change_reason, history_type, history_user_id)
+                    SELECT {", ".join(history_columns)}, now(), %s, CASE WHEN inserted THEN '+' ELSE '~' END, %s FROM written
+                    RETURNING 1
+                )
+                SELECT count(*) FILTER (WHERE inserted), (SELECT count(*) FROM logged) FROM written""",
+            [ReviewStatus.VERIFIED.value, reason[:100] or None, user.pk],
         )
-        written = cursor.fetchall()
+        created, _logged = cursor.fetchone()
         cursor.execute(
             "SELECT count(*) FROM surveys_surveyresponse r JOIN survey_stage s ON r.wave_id = s.wave_id AND r.business_id = s.business_id WHERE r.status = %s",
             [ReviewStatus.VERIFIED.value],
@@ -321,9 +333,6 @@ def _upsert_postgresql(frame, *, wave, user, channel, reason):
     if locked:
         # A response was verified while this batch was being checked: refuse the whole batch.
         raise EntryRefused(_("Some responses were verified by someone else meanwhile; nothing was written. Upload again to see which."))
-    if written:
-        history_bulk(SurveyResponse, written, user=user, reason=reason)
-    created = sum(1 for _id, inserted in written if inserted)
     # Unchanged rows count as updated: the portal holds what was sent.
     return created, len(out) - created
 

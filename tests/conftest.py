@@ -94,7 +94,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     """A real ``celery worker`` process on the real Redis broker, using the test database.
 
     Tests that need the worker to see their rows must use ``transactional_db`` (the worker
-    is another connection and cannot see a test's uncommitted transaction).
+    is another connection and cannot see a test's uncommitted transaction) together with
+    ``django_db_serialized_rollback``, so the reference data migrations loaded survives the
+    flush that follows.
     """
     from django.db import connection
 

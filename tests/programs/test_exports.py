@@ -318,7 +318,7 @@ def test_download_serves_the_file(client, officer, jabar, media):
     response = client.get(reverse("export-download", args=[job.pk]))
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
     assert "no-store" in response["Cache-Control"]
-    assert len(pd.read_excel(io.BytesIO(b"".join(response.streaming_content)))) == 1
+    assert len(pd.read_excel(io.BytesIO(b"".join(response.streaming_content)), engine="openpyxl")) == 1
 
 
 def test_my_exports_lists_only_my_jobs(client, officer, other_officer):
@@ -393,7 +393,7 @@ def test_csv_streams_in_chunks(client, officer, jabar, monkeypatch):
 
 
 @pytest.mark.worker
-def test_xlsx_by_a_real_worker(client, transactional_db, celery_worker_process, jabar, kalsel):
+def test_xlsx_by_a_real_worker(client, transactional_db, django_db_serialized_rollback, celery_worker_process, jabar, kalsel):
     officer = make_user("officer", province=jabar, username="petugas.xlsx")
     BusinessFactory.create_batch(5, province=jabar)
     BusinessFactory(province=jabar, name="Sektor Lain", sector=Sector.objects.exclude(slug="food-beverages").first())
@@ -414,7 +414,7 @@ def test_xlsx_by_a_real_worker(client, transactional_db, celery_worker_process, 
     try:
         download = client.get(reverse("export-download", args=[job.pk]))
         content = b"".join(download.streaming_content)
-        table = pd.read_excel(io.BytesIO(content), sheet_name=None, dtype={"NIK": str})
+        table = pd.read_excel(io.BytesIO(content), sheet_name=None, dtype={"NIK": str}, engine="openpyxl")
         businesses, keys = table["Daftar usaha"], table["Kolom"]
         assert list(businesses.columns) == headers_of(ALL_KEYS)
         assert len(businesses) == 5 and set(businesses["Kode provinsi"].astype(str)) == {"32"}

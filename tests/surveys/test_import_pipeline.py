@@ -65,7 +65,7 @@ def test_one_bad_row_writes_nothing_and_is_reported(officer, wave, jabar_busines
     record = run_import(officer, wave, csv_bytes(rows))
     assert record.status == "rejected"
     assert SurveyResponse.objects.count() == 0
-    assert record.errors == [{"row": 3, "column": "turnover_before", "message": record.errors[0]["message"]}]
+    assert record.errors == [{"row": 3, "column": "turnover_before", "header": "Omzet bulan dasar (Rp)", "message": record.errors[0]["message"]}]
     report = pd.read_excel(record.error_report.path, engine="calamine")
     assert report.iloc[0, 0] == 3 and "turnover_before" in report.iloc[0, 1]
 
