@@ -134,17 +134,21 @@ def import_run(*, import_id):
     """Run an import record to its end: ``done`` with every row written, or ``rejected`` with
     the list of (row, column, message) and an XLSX report of the offending rows."""
     record = SurveyImport.objects.select_related("wave", "user").get(pk=import_id)
-    SurveyImport.objects.filter(pk=record.pk).update(status=SurveyImport.Status.RUNNING)
+    stage = _stage_reporter(record)
+    stage(_("Reading the file…"), 0.05)
     try:
         with record.file.open("rb") as handle:
             data = handle.read()
         wave_entry_check(wave=record.wave, user=record.user)
         raw = read_table(data, record.original_name)
-        SurveyImport.objects.filter(pk=record.pk).update(rows_total=len(raw))
+        record.rows_total = len(raw)
+        SurveyImport.objects.filter(pk=record.pk).update(rows_total=record.rows_total)
         frame = to_keys(raw)
+        stage(_("Checking %(rows)s rows…") % {"rows": f"{len(raw):,}".replace(",", ".")}, 0.3)
         result = responses_check(frame, wave=record.wave, user=record.user)
         if not result.ok:
             return _reject(record, raw, result.errors)
+        stage(_("Writing %(rows)s rows…") % {"rows": f"{len(raw):,}".replace(",", ".")}, 0.7)
         with transaction.atomic():
             created, updated = responses_write(result, wave=record.wave, user=record.user, channel="upload", reason=f"import {record.pk}")
     except (FileRefused, EntryRefused) as refused:
@@ -157,6 +161,17 @@ def import_run(*, import_id):
 
     responses_changed(wave=record.wave)
     return _finish(record, SurveyImport.Status.DONE, rows_done=created + updated, message=_("%(rows)s rows written: %(created)s new, %(updated)s updated.") % {"rows": created + updated, "created": created, "updated": updated})
+
+
+def _stage_reporter(record):
+    """Tell the progress page what the import is doing (a separate UPDATE, seen at once)."""
+
+    def report(message, fraction):
+        done = int((record.rows_total or 0) * fraction)
+        SurveyImport.objects.filter(pk=record.pk).update(status=SurveyImport.Status.RUNNING, message=message, rows_done=done)
+        record.rows_done = done
+
+    return report
 
 
 def _reject(record, raw, errors):

@@ -83,3 +83,30 @@ def test_new_business_is_registered_from_the_row(officer, wave):
     assert record.status == "done", record.errors
     response = SurveyResponse.objects.get()
     assert response.business.name == "Masker Kain Sejahtera" and response.business.regency.code == "32.73"
+
+
+@pytest.mark.worker
+def test_upload_page_runs_the_import_on_a_real_worker(client, transactional_db, django_db_serialized_rollback, celery_worker_process, jabar):
+    import time
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.factories import make_user
+
+    officer = make_user("officer", province=jabar, username="petugas.unggah")
+    wave = make_wave()
+    businesses = [BusinessFactory(province=jabar) for _ in range(5)]
+    client.force_login(officer)
+    upload = SimpleUploadedFile("survei.csv", csv_bytes([answer(b.nib) for b in businesses]), content_type="text/csv")
+    response = client.post(reverse("survey-upload", args=[wave.code]), {"file": upload})
+    record = SurveyImport.objects.get()
+    assert response["Location"] == reverse("survey-import-detail", args=[record.pk])
+    deadline = time.monotonic() + 30
+    while record.status in ("queued", "running") and time.monotonic() < deadline:
+        time.sleep(0.2)
+        record.refresh_from_db()
+    assert record.status == "done", record.message
+    assert SurveyResponse.objects.filter(wave=wave).count() == 5
+    page = client.get(reverse("survey-import-detail", args=[record.pk])).content.decode()
+    assert "5 baris tersimpan" in page
