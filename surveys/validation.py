@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from programs.fields import RUPIAH_NUMBER, RUPIAH_PREFIX
+from programs.fields import RUPIAH_NUMBER
 
 from .choices import Need, OperatingStatus, Problem
 from .choices import Warning as ResponseWarning
@@ -66,7 +66,8 @@ def _numbers(frame, column, result, *, message):
         is_text = raw.map(lambda value: isinstance(value, str))
     numeric = pd.to_numeric(raw.where(~is_text), errors="coerce")
     text = raw.where(is_text).astype("str").str.strip() if is_text.any() else pd.Series(pd.NA, index=raw.index, dtype="str")
-    cleaned = text.str.replace(RUPIAH_PREFIX.pattern, "", regex=True).str.replace(r",0{1,2}$", "", regex=True)
+    # No inline regex flags here: pyarrow runs these on the whole column at once.
+    cleaned = text.str.replace(r"^[Rr][Pp]\.?\s*", "", regex=True).str.replace(r",0{1,2}$", "", regex=True)
     well_formed = cleaned.str.fullmatch(RUPIAH_NUMBER.pattern).fillna(False).astype(bool)
     from_text = pd.to_numeric(cleaned.where(well_formed).str.replace(r"[. ]", "", regex=True), errors="coerce")
     values = numeric.where(~is_text, from_text)
@@ -79,7 +80,7 @@ def _numbers(frame, column, result, *, message):
 
 def _map_distinct(series, parse):
     """Apply ``parse`` once per distinct value: answers repeat ("demand; raw-material")."""
-    if series.map(lambda value: isinstance(value, list)).any():  # API items may send lists
+    if series.dtype == object and series.map(lambda value: isinstance(value, list)).any():  # API items may send lists
         return series.map(lambda value: parse(value if not isinstance(value, float) or not np.isnan(value) else None))
     keys = series.astype(object).where(series.notna(), "")
     cache = {key: parse(key if key != "" else None) for key in keys.unique()}
