@@ -46,3 +46,13 @@ def time_requests(client, url, *, runs=50, warmup=5):
 def report(label, median, p95, queries, target=None):
     verdict = "" if target is None else ("  OK" if p95 <= target else f"  OVER TARGET ({target} ms)")
     print(f"{label:<62} median {median:7.1f} ms   p95 {p95:7.1f} ms   queries {queries:3d}{verdict}")
+
+
+def bench_user(username, role, province=None):
+    """The benchmark's account with that role, created on first use."""
+    from django.contrib.auth import get_user_model
+
+    from tests.factories import make_user
+
+    existing = get_user_model().objects.filter(username=username).first()
+    return existing or make_user(role, province=province, username=username)

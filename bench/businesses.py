@@ -9,13 +9,12 @@ Run: scripts/bench.sh bench/businesses.py [--rows 1000000] [--runs 50]
 import argparse
 import time
 
-from _common import connection, report, time_requests  # noqa: F401  (sets Django up)
+from _common import bench_user, connection, report, time_requests  # noqa: F401  (sets Django up)
 
 from django.core.management import call_command
 from django.test import Client
 
 from programs.models import Business
-from tests.factories import make_user
 
 TARGET_MS = 150
 
@@ -41,8 +40,8 @@ def main():
 
     from programs.models import Province
 
-    officer = make_user("officer", province=Province.objects.get(code="32"), username="bench.officer") if not _exists("bench.officer") else _user("bench.officer")
-    staff = make_user("ministry-staff", username="bench.staff") if not _exists("bench.staff") else _user("bench.staff")
+    officer = bench_user("bench.officer", "officer", province=Province.objects.get(code="32"))
+    staff = bench_user("bench.staff", "ministry-staff")
     cases = [
         ("list page, province + sector", "/businesses/?province=32&sector=food-beverages"),
         ("list page, name search 'sari'", "/businesses/?q=sari"),
@@ -55,18 +54,6 @@ def main():
         for label, url in cases:
             median, p95, queries = time_requests(client, url, runs=args.runs)
             report(f"{label} [{who}]", median, p95, queries, TARGET_MS)
-
-
-def _exists(username):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.filter(username=username).exists()
-
-
-def _user(username):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(username=username)
 
 
 if __name__ == "__main__":

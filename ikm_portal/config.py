@@ -24,8 +24,14 @@ class ConfigurationError(SystemExit):
 
 
 def read_dotenv(path):
-    """Load ``KEY=value`` lines from ``path`` if it exists (the run command writes one)."""
-    if path.exists():
+    """Load ``KEY=value`` lines from ``path`` if it exists (the run command writes one), or
+    from the file ``ENV_FILE`` names instead (``ENV_FILE=/dev/null`` reads none)."""
+    import os
+    from pathlib import Path
+
+    if os.environ.get("ENV_FILE"):
+        path = Path(os.environ["ENV_FILE"])
+    if path.exists() and path.is_file():
         environ.Env.read_env(str(path), overwrite=False)
 
 

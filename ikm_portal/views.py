@@ -24,19 +24,23 @@ _HOME_TEMPLATES = {
 
 
 def home(request):
-    """Each role lands on its own page; the public sees the programme's landing page."""
+    """Each role lands on its own page; the public sees the programme's landing page.
+    Ministry staff land on the national impact dashboard, officers on their province's."""
+    from surveys import views_impact
+
     role = role_of(request.user)
     context = {"role": role}
     businesses = Business.objects.visible_to(request.user)
     if role in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF):
-        context.update(province_count=Province.objects.count(), business_count=businesses.count())
-    elif role == Role.OFFICER:
-        context.update(
-            province=request.user.profile.province,
-            business_count=businesses.count(),
-            pending_claims=BusinessClaim.objects.editable_by(request.user).filter(status=BusinessClaim.Status.PENDING).count(),
-        )
-    elif role == Role.OWNER:
+        extra = {"province_count": Province.objects.count(), "business_count": businesses.count()}
+        return views_impact.national_dashboard(request, template="home/ministry.html", extra=extra)
+    if role == Role.OFFICER:
+        extra = {
+            "business_count": businesses.count(),
+            "pending_claims": BusinessClaim.objects.editable_by(request.user).filter(status=BusinessClaim.Status.PENDING).count(),
+        }
+        return views_impact.province_dashboard(request, request.user.profile.province.code, template="home/officer.html", extra=extra)
+    if role == Role.OWNER:
         context.update(businesses=businesses.select_related("province")[:50])
     return render(request, _HOME_TEMPLATES.get(role, "home/public.html"), context)
 
@@ -67,6 +71,19 @@ def _check_broker():
     return {"status": "ok", "mode": "redis", "last_worker_heartbeat": cache.get(HEARTBEAT_CACHE_KEY)}
 
 
+def _newest_rollup():
+    """When the newest impact figures were computed, and how old they are (None before any)."""
+    from django.db.models import Max
+    from django.utils import timezone
+
+    from surveys.models import ImpactRollup
+
+    newest = ImpactRollup.objects.aggregate(newest=Max("computed_at"))["newest"]
+    if newest is None:
+        return None
+    return {"computed_at": newest.isoformat(), "age_seconds": round((timezone.now() - newest).total_seconds())}
+
+
 @never_cache
 def healthz(request):
     """JSON for the load balancer: 200 when every dependency answers, 503 otherwise."""
@@ -77,8 +94,7 @@ def healthz(request):
         except Exception as exc:  # any failure of a dependency is reported, not raised
             logger.warning("healthz: %s check failed: %s", name, exc)
             checks[name] = {"status": "error", "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
-    # Rollups arrive with the impact dashboards; until then there is none to be old.
-    checks["newest_rollup"] = None
+    checks["newest_rollup"] = _newest_rollup() if checks["database"]["status"] == "ok" else None
     healthy = all(value["status"] == "ok" for value in checks.values() if isinstance(value, dict))
     return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
 

@@ -2,7 +2,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from programs.fields import RupiahField
-from programs.models import Province
+from programs.models import Province, Sector
+from programs.scale import Scale
 
 from .choices import Need, OperatingStatus, Problem
 from .models import SurveyWave
@@ -72,3 +73,43 @@ class ReviewForm(forms.Form):
 
 class ProvinceChoiceForm(forms.Form):
     province = forms.ModelChoiceField(queryset=Province.objects.all(), to_field_name="code")
+
+
+class ImpactSliceForm(forms.Form):
+    """Which impact figures to show (dashboard pages, their exports and ``/api/v1/impact/``).
+    Empty wave = the newest the user may see; empty province, sector or scale = all."""
+
+    wave = forms.ModelChoiceField(queryset=SurveyWave.objects.none(), to_field_name="code", required=False, label=_("Wave"), empty_label=None)
+    province = forms.ModelChoiceField(queryset=Province.objects.all(), to_field_name="code", required=False, label=_("Province"), empty_label=_("All provinces"))
+    sector = forms.ModelChoiceField(queryset=Sector.objects.order_by("name"), to_field_name="slug", required=False, label=_("Sector"), empty_label=_("All sectors"))
+    scale = forms.ChoiceField(choices=[("", _("All scales")), *Scale.choices], required=False, label=_("Scale"))
+    verified = forms.BooleanField(required=False, label=_("Verified data only"))
+
+    def __init__(self, data=None, *, user, **kwargs):
+        from .impact import waves_with_figures
+
+        super().__init__(data, **kwargs)
+        self.user = user
+        self.fields["wave"].queryset = waves_with_figures(user)
+        self.fields["wave"].error_messages["invalid_choice"] = _("No figures for this wave, or it is not yours to see.")
+        self.fields["province"].error_messages["invalid_choice"] = _("Unknown province code.")
+        self.fields["sector"].error_messages["invalid_choice"] = _("Unknown sector.")
+        for name in ("province", "sector", "scale"):
+            self.fields[name].widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean_wave(self):
+        wave = self.cleaned_data.get("wave")
+        if wave is None:
+            wave = self.fields["wave"].queryset.first()
+            if wave is None:
+                raise forms.ValidationError(_("There are no figures yet: no survey wave you may see has been summarised."))
+        return wave
+
+    def impact_slice(self, *, province=None):
+        from .impact import ImpactSlice
+
+        data = self.cleaned_data
+        return ImpactSlice(
+            wave=data["wave"], province=province or data.get("province"), sector=data.get("sector"),
+            scale=data.get("scale") or "", verified_only=bool(data.get("verified")),
+        )

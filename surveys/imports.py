@@ -159,7 +159,7 @@ def import_run(*, import_id):
     record.rows_created, record.rows_updated = created, updated
     from .signals import responses_changed
 
-    responses_changed(wave=record.wave)
+    responses_changed(wave=record.wave, province_ids=[record.province_id] if record.province_id else None)
     return _finish(record, SurveyImport.Status.DONE, rows_done=created + updated, message=_("%(rows)s rows written: %(created)s new, %(updated)s updated.") % {"rows": created + updated, "created": created, "updated": updated})
 
 

@@ -238,3 +238,76 @@ class SurveyImport(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("survey import")
         verbose_name_plural = _("survey imports")
+
+
+class ImpactRollupQuerySet(ScopedQuerySet):
+    """Aggregates, never single businesses: everyone reads published waves; officers also read
+    their own province and the national totals of the waves they work on."""
+    province_field = "province"
+
+    def public(self):
+        return self.filter(wave__status=SurveyWave.Status.PUBLISHED)
+
+    def shared_with_officers(self, user):
+        return self.public() | self.filter(province__isnull=True, wave__province__isnull=True)
+
+    def _owned_by(self, user):
+        return self.none()
+
+
+class ImpactRollup(models.Model):
+    """Figures of one wave for one slice: a province (or the nation), optionally one regency,
+    sector and scale (empty = all), over all responses or verified ones only.
+
+    Written only by :mod:`surveys.rollups` in one transaction per refresh, so readers see either
+    the previous set or the new one. A business's decline is 1 − after ÷ before, defined for
+    businesses with turnover before > 0; ``decline`` is 1 − Σafter ÷ Σbefore over those."""
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="rollups", db_index=False)
+    verified_only = models.BooleanField(default=False)
+    province = models.ForeignKey(Province, null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    regency = models.ForeignKey(Regency, null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    sector = models.ForeignKey(Sector, null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    scale = models.CharField(max_length=10, blank=True, choices=Scale.choices)
+
+    responses = models.PositiveIntegerField()
+    with_baseline = models.PositiveIntegerField(help_text="Responses with turnover before > 0.")
+    falling = models.PositiveIntegerField(help_text="Responses whose turnover fell.")
+    turnover_before = models.BigIntegerField()
+    turnover_after = models.BigIntegerField()
+    turnover_after_with_baseline = models.BigIntegerField()
+    decline = models.FloatField(null=True)
+    decline_p25 = models.FloatField(null=True)
+    decline_median = models.FloatField(null=True)
+    decline_p75 = models.FloatField(null=True)
+    band_grew = models.PositiveIntegerField()
+    band_0_25 = models.PositiveIntegerField()
+    band_25_50 = models.PositiveIntegerField()
+    band_50_70 = models.PositiveIntegerField()
+    band_70_plus = models.PositiveIntegerField()
+    band_closed = models.PositiveIntegerField()
+    workers_before = models.BigIntegerField()
+    workers_after = models.BigIntegerField()
+    workers_furloughed = models.BigIntegerField()
+    workers_laid_off = models.BigIntegerField()
+    problems = models.JSONField(default=dict, help_text="Responses naming each problem, by code.")
+    needs = models.JSONField(default=dict, help_text="Responses asking for each kind of help, by code.")
+    diversified = models.PositiveIntegerField()
+    export_postponed = models.PositiveIntegerField()
+    export_postponed_value = models.BigIntegerField()
+    newest_response_at = models.DateTimeField(null=True)
+    computed_at = models.DateTimeField()
+
+    objects = ImpactRollupQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("impact rollup")
+        verbose_name_plural = _("impact rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wave", "verified_only", "province", "regency", "sector", "scale"],
+                name="one_rollup_per_slice", nulls_distinct=False,
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.wave_id}/{self.province_id or 'ID'}/{self.regency_id or '*'}/{self.sector_id or '*'}/{self.scale or '*'}"

@@ -45,6 +45,13 @@ def _set_status(queryset, status, *, user, reason):
     return len(ids)
 
 
+def _figures_changed(wave, province_id):
+    # Verification changes the verified-only figures of the province (and the nation).
+    from .signals import responses_changed
+
+    transaction.on_commit(lambda: responses_changed(wave=wave, province_ids=[province_id]))
+
+
 def _submission(wave, province_id):
     submission, _created = ProvinceSubmission.objects.select_for_update().get_or_create(wave=wave, province_id=province_id)
     return submission
@@ -82,6 +89,7 @@ def submission_decide(*, user, wave, province_id, verify, comment=""):
         raise ValidationError(_("There are no submitted responses to decide on."))
     submission.status = ReviewStatus.VERIFIED if verify else ReviewStatus.RETURNED
     submission.save()
+    _figures_changed(wave, province_id)
     ReviewEvent.objects.create(
         submission=submission, action=ReviewEvent.Action.VERIFY if verify else ReviewEvent.Action.RETURN, user=user, comment=comment, responses=count
     )
@@ -102,5 +110,6 @@ def submission_unlock(*, user, wave, province_id, reason):
         raise ValidationError(_("There are no verified responses to unlock."))
     submission.status = ReviewStatus.RETURNED
     submission.save()
+    _figures_changed(wave, province_id)
     ReviewEvent.objects.create(submission=submission, action=ReviewEvent.Action.UNLOCK, user=user, comment=reason, responses=count)
     return count

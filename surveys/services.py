@@ -404,6 +404,9 @@ def response_save(*, user, wave, business, data, channel=Channel.FORM, confirm_w
             errors.setdefault("business" if column in ("nib", "business_id", None) else column, []).append(message)
         raise ValidationError(errors)
     responses_write(result, wave=wave, user=user, channel=channel)
+    from .signals import responses_changed
+
+    transaction.on_commit(lambda: responses_changed(wave=wave, province_ids=[business.province_id]))
     response = SurveyResponse.objects.get(wave=wave, business=business)
     if confirm_warnings and response.warnings and not response.warnings_confirmed:
         response.warnings_confirmed = True

@@ -1,8 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_impact
 
 urlpatterns = [
+    path("impact/", views_impact.national_dashboard, name="impact-national"),
+    path("impact/provinces/<str:code>/", views_impact.province_dashboard, name="impact-province"),
+    path("impact/tables/<str:name>.<str:fmt>", views_impact.table_download, name="impact-table"),
     path("surveys/", views.wave_list, name="survey-wave-list"),
     path("surveys/new/", views.wave_edit, name="survey-wave-create"),
     path("surveys/imports/<int:pk>/", views.import_detail, name="survey-import-detail"),

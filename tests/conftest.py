@@ -29,6 +29,16 @@ def pytest_configure(config):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Indonesian: a request in English leaves its language active in the thread."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttles, lockouts and cached figures must not leak from one test into the next."""
     from django.core.cache import cache
@@ -89,6 +99,21 @@ def business_kalsel(db, kalsel):
     return BusinessFactory(name="Sasirangan Banjar Kalsel", province=kalsel)
 
 
+def subprocess_env():
+    """Environment for a child process (worker, management command) using the test database."""
+    from urllib.parse import quote
+
+    from django.db import connection
+
+    env = dict(os.environ)
+    base = settings.DATABASES["default"]
+    host = base.get("HOST") or base.get("OPTIONS", {}).get("host", "")
+    auth = base["USER"] + (f":{quote(base['PASSWORD'], safe='')}" if base.get("PASSWORD") else "")
+    port = f":{base['PORT']}" if base.get("PORT") else ""
+    env["DATABASE_URL"] = f"postgres://{auth}@{quote(host, safe='')}{port}/{connection.settings_dict['NAME']}"
+    return env
+
+
 @pytest.fixture(scope="session")
 def celery_worker_process(django_db_setup, django_db_blocker):
     """A real ``celery worker`` process on the real Redis broker, using the test database.
@@ -98,18 +123,10 @@ def celery_worker_process(django_db_setup, django_db_blocker):
     ``django_db_serialized_rollback``, so the reference data migrations loaded survives the
     flush that follows.
     """
-    from django.db import connection
-
     with django_db_blocker.unblock():
-        test_db = connection.settings_dict["NAME"]
-    env = dict(os.environ)
-    base = settings.DATABASES["default"]
-    host = base.get("HOST") or base.get("OPTIONS", {}).get("host", "")
-    from urllib.parse import quote
-
-    auth = base["USER"] + (f":{quote(base['PASSWORD'], safe='')}" if base.get("PASSWORD") else "")
-    port = f":{base['PORT']}" if base.get("PORT") else ""
-    env["DATABASE_URL"] = f"postgres://{auth}@{quote(host, safe='')}{port}/{test_db}"
+        env = subprocess_env()
+    # Rollups after an import are queued this many seconds later (20 in production).
+    env["ROLLUP_REFRESH_DELAY"] = "1"
     log = open(ROOT / ".pytest-celery-worker.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "ikm_portal", "worker", "--pool=solo", "--concurrency=1",

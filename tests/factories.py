@@ -114,3 +114,59 @@ def make_wave(code="2020-04", *, province=None, status="open", **fields):
     )
     defaults.update(fields)
     return SurveyWave.objects.create(code=code, **defaults)
+
+
+_BULK_NUMBERS = __import__("itertools").count(500_000)
+
+
+def make_businesses(count, *, provinces, sectors=None, scales=("micro", "small", "medium")):
+    """``count`` businesses spread over the given provinces (their first two regencies), sectors and scales."""
+    from programs.models import Regency, Sector
+
+    sectors = list(sectors or Sector.objects.order_by("slug"))
+    regencies = {p.pk: list(Regency.objects.filter(province=p).order_by("code")[:2]) for p in provinces}
+    workforce_investment = {"micro": (3, 100_000_000), "small": (10, 500_000_000), "medium": (30, 2_000_000_000)}
+    businesses = []
+    for index in range(count):
+        province_ = provinces[index % len(provinces)]
+        scale = scales[(index // len(provinces)) % len(scales)]
+        workforce, investment = workforce_investment[scale]
+        businesses.append(Business(
+            name=f"IKM Uji {index}", nib=_nib(next(_BULK_NUMBERS)), owner_name="Uji", province=province_,
+            regency=regencies[province_.pk][index % 2], sector=sectors[index % len(sectors)], scale=scale,
+            workforce=workforce, investment=investment,
+        ))
+    return Business.objects.bulk_create(businesses)
+
+
+def make_responses(wave, businesses, *, seed=1, **fixed):
+    """A response per business with varied answers (some growth, some closed, some without a
+    baseline), the business's place, sector and scale copied; ``fixed`` overrides fields."""
+    import random
+
+    from surveys.models import SurveyResponse
+
+    rng = random.Random(seed)
+    problems = ["demand", "raw-material", "workers-sent-home", "export-postponed", "cash-flow", "logistics", "psbb-closure"]
+    needs = ["credit", "marketplace", "online-marketing", "raw-material", "ppe-orders", "export"]
+    responses = []
+    for business in businesses:
+        before = rng.choice([0, 5_000_000, 12_500_000, 40_000_000, 90_000_000, 250_000_000]) if rng.random() < 0.95 else 0
+        status = rng.choice(["normal", "reduced", "reduced", "temporarily-closed", "closed"])
+        after = 0 if status in ("temporarily-closed", "closed") else int(before * rng.choice([0.1, 0.3, 0.5, 0.6, 0.75, 0.9, 1.0, 1.4]))
+        workers = rng.randint(1, 30)
+        furloughed = rng.randint(0, workers)
+        laid_off = rng.randint(0, workers - furloughed)
+        export = rng.random() < 0.1
+        values = dict(
+            wave=wave, business=business, province_id=business.province_id, regency_id=business.regency_id,
+            sector_id=business.sector_id, scale=business.scale, turnover_before=before, turnover_after=after,
+            workers_before=workers, workers_after=workers - furloughed - laid_off, workers_furloughed=furloughed,
+            workers_laid_off=laid_off, operating_status=status,
+            problems=rng.sample(problems, rng.randint(0, 3)), needs=rng.sample(needs, rng.randint(0, 2)),
+            diversified=rng.random() < 0.2, export_postponed_value=rng.randint(1, 50) * 1_000_000 if export else None,
+            status=rng.choice(["draft", "submitted", "verified", "verified"]),
+        )
+        values.update(fixed)
+        responses.append(SurveyResponse(**values))
+    return SurveyResponse.objects.bulk_create(responses)

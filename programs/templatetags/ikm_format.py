@@ -42,3 +42,47 @@ def with_class(bound_field, css_class):
     if bound_field.errors:
         attrs["aria-describedby"] = f"{bound_field.auto_id}_error"
     return bound_field.as_widget(attrs=attrs)
+
+
+def _decimal_mark():
+    from django.utils.translation import get_language
+
+    return "." if (get_language() or "id").startswith("en") else ","
+
+
+@register.filter
+def percent(value, digits=1):
+    """A fraction as a percentage: ``0.5385`` → ``53,9 %`` (``53.9 %`` in English)."""
+    if value is None or value == "":
+        return "–"
+    try:
+        text = f"{float(value) * 100:.{int(digits)}f}"
+    except (TypeError, ValueError):
+        return value
+    return text.replace(".", _decimal_mark()) + " %"
+
+
+@register.filter
+def rupiah_compact(value):
+    """Large sums in words: ``18643547650000`` → ``Rp 18,6 triliun``; small ones in full."""
+    from django.utils.translation import gettext
+
+    if value is None or value == "":
+        return "–"
+    amount = int(value)
+    for size, unit in ((10**12, gettext("trillion")), (10**9, gettext("billion")), (10**6, gettext("million"))):
+        if abs(amount) >= size:
+            return f"Rp {amount / size:.1f}".replace(".", _decimal_mark()) + f" {unit}"
+    return rupiah(amount)
+
+
+@register.filter
+def table_cell(value, kind):
+    """A dashboard table cell by its column kind (text, int, rupiah, ratio)."""
+    if kind == "int":
+        return thousands(value)
+    if kind == "rupiah":
+        return rupiah(value)
+    if kind == "ratio":
+        return percent(value)
+    return "–" if value is None else value

@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from programs.api.base import ScopedModelViewSet
+from programs.roles import Role, province_id_of, role_of
 
 from ..filtersets import SurveyResponseFilterSet, SurveyWaveFilterSet
 from ..models import SurveyResponse, SurveyWave
@@ -38,6 +39,12 @@ class SurveyResponseViewSet(ScopedModelViewSet):
     serializer_class = SurveyResponseSerializer
     filterset_class = SurveyResponseFilterSet
     ordering_fields = ["updated_at", "turnover_before", "turnover_after"]
+
+    def perform_destroy(self, instance):
+        super().perform_destroy(instance)
+        from ..signals import responses_changed
+
+        transaction.on_commit(lambda: responses_changed(wave=instance.wave, province_ids=[instance.province_id]))
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
@@ -91,6 +98,7 @@ class SurveyResponseViewSet(ScopedModelViewSet):
                 answers.append({"index": row, "status": "updated" if business_id in existing else "created", "id": ids[business_id], "warnings": list(subset.warnings[row])})
             from ..signals import responses_changed
 
-            transaction.on_commit(lambda: responses_changed(wave=wave))
+            province_ids = [province_id_of(request.user)] if role_of(request.user) == Role.OFFICER else None
+            transaction.on_commit(lambda: responses_changed(wave=wave, province_ids=province_ids))
         answers.sort(key=lambda answer: answer["index"])
         return Response({"results": answers}, status=200 if not errors else 207 if valid else 400)

@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def run_manage(*args, **env_overrides):
     env = {key: value for key, value in os.environ.items() if key not in env_overrides or env_overrides[key] is not None}
     env.update({key: value for key, value in env_overrides.items() if value is not None})
+    env["ENV_FILE"] = "/nonexistent"  # a developer's .env must not fill in what the test removed
     for key, value in env_overrides.items():
         if value is None:
             env.pop(key, None)

@@ -1,6 +1,11 @@
+import time
+
+import numpy as np
 from django.core.management.base import BaseCommand, CommandError
 
 from programs import demo as programs_demo
+from surveys import demo as surveys_demo
+from surveys.rollups import refresh
 
 
 class Command(BaseCommand):
@@ -8,12 +13,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("--businesses", type=int, default=200, help="Total businesses wanted (default 200).")
+        parser.add_argument(
+            "--responses", type=int, default=450,
+            help="Total survey responses wanted over the demo waves (default 450); more businesses are added if needed.",
+        )
         parser.add_argument("--seed", type=int, default=2020, help="Random seed, for repeatable data.")
 
-    def handle(self, *args, businesses, seed, **options):
-        if businesses < 0:
-            raise CommandError("--businesses must be 0 or more.")
+    def handle(self, *args, businesses, responses, seed, **options):
+        if businesses < 0 or responses < 0:
+            raise CommandError("--businesses and --responses must be 0 or more.")
+        # The first demo wave reaches the most businesses: a bit over 40 % of the responses.
+        businesses = max(businesses, int(responses * 0.4 * 1.05) + 1 if responses else 0)
         accounts = programs_demo.seed(businesses=businesses, seed=seed, stdout=self.stdout)
+        started = time.monotonic()
+        added, waves = surveys_demo.seed_responses(total=responses, rng=np.random.default_rng(seed + 1))
+        if added:
+            elapsed = time.monotonic() - started
+            self.stdout.write(f"Added {added:,} survey responses in {elapsed:.1f} s ({added / max(elapsed, 1e-9):,.0f} rows/s).")
+            started = time.monotonic()
+            for wave in waves:
+                refresh(wave=wave)
+            self.stdout.write(f"Impact rollups of {len(waves)} waves computed in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Demo accounts (user name / password / role):")
         for account in accounts:
             where = f", province {account['province_code']}" if account.get("province_code") else ""

@@ -1,0 +1,334 @@
+"""Impact rollups: the figures behind the dashboards and ``/api/v1/impact/``.
+
+A refresh computes every slice of a wave — each province and the nation, × each sector and
+all, × each scale and all, plus each regency within its province — over all responses and
+over verified ones only, in PostgreSQL with one GROUP BY GROUPING SETS statement per basis,
+and swaps them in within one transaction: a reader sees the previous set or the new one,
+never half of each, and a refresh that dies midway leaves the previous set in place.
+
+Refreshes of the same wave are serialised by a transaction-level advisory lock. On SQLite
+(the zero-setup demo only) the same figures are computed with pandas from the wave's rows.
+"""
+import dataclasses
+import logging
+import time
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from .choices import Need, OperatingStatus, Problem, ReviewStatus
+from .models import ImpactRollup, SurveyResponse, SurveyWave
+
+logger = logging.getLogger(__name__)
+
+#: First key of the advisory lock taken by a refresh (the second is the wave's id).
+ADVISORY_LOCK_CLASS = 0x1C0_5011
+
+#: For the refresh transaction only: JIT compilation of these wide aggregates costs more than
+#: it saves (over a second per statement), and the per-slice sorts should stay in memory.
+ROLLUP_SESSION_SETTINGS = "SET LOCAL jit = off; SET LOCAL work_mem = '128MB'"
+
+#: Decline bands, in order: (field, label key, lower bound inclusive, upper bound exclusive).
+BANDS = [
+    ("band_grew", None, 0.0),
+    ("band_0_25", 0.0, 0.25),
+    ("band_25_50", 0.25, 0.5),
+    ("band_50_70", 0.5, 0.7),
+    ("band_70_plus", 0.7, None),
+]
+CLOSED_STATUSES = [OperatingStatus.TEMPORARILY_CLOSED.value, OperatingStatus.CLOSED.value]
+
+_PROVINCE_SETS = [
+    "(province_id, sector_id, scale)", "(province_id, sector_id)", "(province_id, scale)", "(province_id)",
+    "(province_id, regency_id)",
+]
+_NATIONAL_SETS = ["(sector_id, scale)", "(sector_id)", "(scale)", "()"]
+
+_COLUMNS = [
+    "wave_id", "verified_only", "province_id", "regency_id", "sector_id", "scale", "responses", "with_baseline", "falling",
+    "turnover_before", "turnover_after", "turnover_after_with_baseline", "decline", "decline_p25", "decline_median",
+    "decline_p75", "band_grew", "band_0_25", "band_25_50", "band_50_70", "band_70_plus", "band_closed",
+    "workers_before", "workers_after", "workers_furloughed", "workers_laid_off", "problems", "needs", "diversified",
+    "export_postponed", "export_postponed_value", "newest_response_at", "computed_at",
+]
+
+
+def _flag(column, code):
+    return f"{column}_{code}".replace("-", "_")
+
+
+def _flags(column, codes):
+    """Per-row 0/1 for each code in a JSON list column, computed once before grouping."""
+    return ", ".join(f"({column} ? '{code}')::int AS {_flag(column, code)}" for code in codes)
+
+
+def _json_counts(column, codes):
+    pairs = ", ".join(f"'{code}', sum({_flag(column, code)})::int" for code in codes)
+    return f"jsonb_build_object({pairs})"
+
+
+def _band_filters():
+    closed = "operating_status IN ({})".format(", ".join(f"'{status}'" for status in CLOSED_STATUSES))
+    parts = []
+    for field, low, high in BANDS:
+        if low is None:
+            condition = f"decline < {high}"
+        elif high is None:
+            condition = f"decline >= {low}"
+        else:
+            condition = f"decline >= {low} AND decline < {high}"
+        parts.append((field, f"NOT closed AND {condition}"))
+    return closed, parts
+
+
+_KEYS = ["province_id", "regency_id", "sector_id", "scale"]
+_ADDED = [
+    "responses", "with_baseline", "falling", "turnover_before", "turnover_after", "turnover_after_with_baseline",
+    "band_grew", "band_0_25", "band_25_50", "band_50_70", "band_70_plus", "band_closed", "workers_before",
+    "workers_after", "workers_furloughed", "workers_laid_off", "diversified", "export_postponed", "export_postponed_value",
+]
+
+
+def aggregate_sql(*, grouping_sets, where):
+    """The SELECT computing one basis of a refresh: one row per slice, columns as in
+    :data:`_COLUMNS` after ``wave_id`` and ``verified_only``. Also run bare by the benchmark.
+
+    Additive figures are first summed per finest slice (one hashed pass over the rows), then
+    rolled up to every grouping set from those few thousand rows; only the quartiles need
+    the rows themselves, sorted per slice by ``percentile_cont``."""
+    closed, bands = _band_filters()
+    problem_codes = [code.value for code in Problem]
+    need_codes = [code.value for code in Need]
+    flags = [_flag("problems", code) for code in problem_codes] + [_flag("needs", code) for code in need_codes]
+    keys = ", ".join(_KEYS)
+    sets = ", ".join(grouping_sets)
+    # A key no grouping set uses (the province, for the national sets alone) is NULL, as GROUPING SETS would make it.
+    null_keys = {"province_id": "NULL::bigint", "regency_id": "NULL::bigint", "sector_id": "NULL::bigint", "scale": "NULL::varchar"}
+    grouped_keys = ", ".join(key if key in sets else f"{null_keys[key]} AS {key}" for key in _KEYS)
+    joined = " AND ".join(
+        f"COALESCE(g.{key}, {default}) = COALESCE(q.{key}, {default})"
+        for key, default in zip(_KEYS, ["0", "0", "0", "''"])
+    )
+    return f"""
+        WITH answered AS NOT MATERIALIZED (
+            SELECT {keys}, turnover_before, turnover_after, workers_before, workers_after, workers_furloughed,
+                   workers_laid_off, diversified, export_postponed_value, updated_at, operating_status,
+                   CASE WHEN turnover_before > 0 THEN 1 - turnover_after::float8 / turnover_before END AS decline,
+                   {closed} AS closed, {_flags("problems", problem_codes)}, {_flags("needs", need_codes)}
+            FROM surveys_surveyresponse
+            WHERE {where}
+        ), finest AS (
+            SELECT {keys},
+                   count(*) AS responses,
+                   count(*) FILTER (WHERE turnover_before > 0) AS with_baseline,
+                   count(*) FILTER (WHERE turnover_after < turnover_before) AS falling,
+                   sum(turnover_before) AS turnover_before,
+                   sum(turnover_after) AS turnover_after,
+                   COALESCE(sum(turnover_after) FILTER (WHERE turnover_before > 0), 0) AS turnover_after_with_baseline,
+                   {", ".join(f"count(*) FILTER (WHERE {condition}) AS {field}" for field, condition in bands)},
+                   count(*) FILTER (WHERE closed) AS band_closed,
+                   sum(workers_before) AS workers_before, sum(workers_after) AS workers_after,
+                   sum(workers_furloughed) AS workers_furloughed, sum(workers_laid_off) AS workers_laid_off,
+                   count(*) FILTER (WHERE diversified) AS diversified,
+                   count(*) FILTER (WHERE export_postponed_value > 0) AS export_postponed,
+                   COALESCE(sum(export_postponed_value), 0) AS export_postponed_value,
+                   {", ".join(f"sum({flag}) AS {flag}" for flag in flags)},
+                   max(updated_at) AS newest_response_at
+            FROM answered
+            GROUP BY {keys}
+        ), grouped AS (
+            SELECT {grouped_keys}, {", ".join(f"sum({field}) AS {field}" for field in _ADDED)},
+                   {_json_counts("problems", problem_codes)} AS problems,
+                   {_json_counts("needs", need_codes)} AS needs,
+                   max(newest_response_at) AS newest_response_at
+            FROM finest
+            GROUP BY GROUPING SETS ({sets})
+            HAVING count(*) > 0
+        ), quartiles AS (
+            SELECT {grouped_keys}, percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY decline) AS quartiles
+            FROM answered
+            WHERE decline IS NOT NULL
+            GROUP BY GROUPING SETS ({sets})
+        )
+        SELECT g.province_id, g.regency_id, g.sector_id, COALESCE(g.scale, '') AS scale,
+               g.responses, g.with_baseline, g.falling, g.turnover_before, g.turnover_after, g.turnover_after_with_baseline,
+               CASE WHEN g.turnover_before > 0 THEN 1 - g.turnover_after_with_baseline::float8 / g.turnover_before END,
+               q.quartiles[1], q.quartiles[2], q.quartiles[3],
+               g.band_grew, g.band_0_25, g.band_25_50, g.band_50_70, g.band_70_plus, g.band_closed,
+               g.workers_before, g.workers_after, g.workers_furloughed, g.workers_laid_off, g.problems, g.needs, g.diversified,
+               g.export_postponed, g.export_postponed_value, g.newest_response_at
+        FROM grouped g LEFT JOIN quartiles q ON {joined}
+    """
+
+
+@dataclasses.dataclass
+class RefreshResult:
+    wave: str
+    provinces: list | None
+    rows: int
+    seconds: float
+
+
+def refresh(*, wave, provinces=None, national=True):
+    """Recompute the rollups of ``wave``: every slice, or only the given provinces' slices
+    (plus the national ones unless ``national`` is false). Atomic; serialised per wave."""
+    started = time.perf_counter()
+    if connection.vendor != "postgresql":
+        rows = _refresh_with_pandas(wave)
+    else:
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, wave.pk])
+                cursor.execute(ROLLUP_SESSION_SETTINGS)
+                rows = _refresh_postgresql(cursor, wave, provinces=provinces, national=national)
+    result = RefreshResult(wave.code, provinces, rows, time.perf_counter() - started)
+    logger.info("rollups of wave %s refreshed (provinces %s): %d rows in %.2f s", wave.code, provinces or "all", rows, result.seconds)
+    return result
+
+
+def _refresh_postgresql(cursor, wave, *, provinces, national):
+    computed_at = timezone.now()
+    if provinces is None:
+        cursor.execute("DELETE FROM surveys_impactrollup WHERE wave_id = %s", [wave.pk])
+        parts = [(_PROVINCE_SETS + _NATIONAL_SETS, "wave_id = %s", [wave.pk])]
+    else:
+        provinces = list(provinces)
+        deleted = "province_id = ANY(%s)" + (" OR province_id IS NULL" if national else "")
+        cursor.execute(f"DELETE FROM surveys_impactrollup WHERE wave_id = %s AND ({deleted})", [wave.pk, provinces])
+        parts = [(_PROVINCE_SETS, "wave_id = %s AND province_id = ANY(%s)", [wave.pk, provinces])]
+        if national:
+            parts.append((_NATIONAL_SETS, "wave_id = %s", [wave.pk]))
+    rows = 0
+    for verified_only in (False, True):
+        for grouping_sets, where, params in parts:
+            if verified_only:
+                where = f"{where} AND status = '{ReviewStatus.VERIFIED.value}'"
+            sql = aggregate_sql(grouping_sets=grouping_sets, where=where)
+            cursor.execute(
+                f"INSERT INTO surveys_impactrollup ({', '.join(_COLUMNS)}) "
+                f"SELECT %s, %s, grouped_rows.*, %s FROM ({sql}) AS grouped_rows",
+                [wave.pk, verified_only, computed_at, *params],
+            )
+            rows += cursor.rowcount
+    return rows
+
+
+def _refresh_with_pandas(wave):
+    """The same figures for the SQLite demo database (small by nature), with pandas."""
+    import numpy as np
+    import pandas as pd
+
+    fields = [
+        "province_id", "regency_id", "sector_id", "scale", "turnover_before", "turnover_after", "workers_before",
+        "workers_after", "workers_furloughed", "workers_laid_off", "operating_status", "problems", "needs",
+        "diversified", "export_postponed_value", "updated_at", "status",
+    ]
+    frame = pd.DataFrame.from_records(list(SurveyResponse.objects.filter(wave=wave).values(*fields)), columns=fields)
+    baseline = frame["turnover_before"] > 0
+    frame["decline"] = np.where(baseline, 1 - frame["turnover_after"] / frame["turnover_before"].where(baseline), np.nan)
+    frame["closed"] = frame["operating_status"].isin(CLOSED_STATUSES)
+    frame["with_baseline"] = baseline
+    frame["falling"] = frame["turnover_after"] < frame["turnover_before"]
+    frame["turnover_after_with_baseline"] = frame["turnover_after"].where(baseline, 0)
+    frame["export_postponed_value"] = frame["export_postponed_value"].fillna(0)
+    frame["export_postponed"] = frame["export_postponed_value"] > 0
+    frame["band_closed"] = frame["closed"]
+    for field, low, high in BANDS:
+        inside = ~frame["closed"] & frame["decline"].notna()
+        if low is not None:
+            inside &= frame["decline"] >= low
+        if high is not None:
+            inside &= frame["decline"] < high
+        frame[field] = inside
+    flags = {}
+    for column, codes in (("problems", Problem), ("needs", Need)):
+        for code in codes:
+            flags[_flag(column, code.value)] = (column, code.value)
+            frame[_flag(column, code.value)] = frame[column].map(lambda values, c=code.value: c in values)
+    summed = [field for field in _ADDED if field != "responses"] + list(flags)
+    frame["all"] = 0
+    groupings = [
+        ["province_id", "sector_id", "scale"], ["province_id", "sector_id"], ["province_id", "scale"], ["province_id"],
+        ["province_id", "regency_id"], ["sector_id", "scale"], ["sector_id"], ["scale"], [],
+    ]
+    computed_at = timezone.now()
+    rollups = []
+    for verified_only in (False, True):
+        subset = frame[frame["status"] == ReviewStatus.VERIFIED] if verified_only else frame
+        if subset.empty:
+            continue
+        for keys in groupings:
+            grouped = subset.groupby(keys or ["all"])
+            sums = grouped[summed].sum()
+            sums["responses"] = grouped.size()
+            sums["newest_response_at"] = grouped["updated_at"].max()
+            quartiles = grouped["decline"].quantile([0.25, 0.5, 0.75]).unstack()
+            for key, row in sums.iterrows():
+                key = key if isinstance(key, tuple) else (key,)
+                slice_ = dict(zip(keys, key))
+                figures = {field: int(row[field]) for field in _ADDED}
+                before, after = figures["turnover_before"], figures["turnover_after_with_baseline"]
+                quartile = quartiles.loc[key if len(key) > 1 else key[0]]
+                rollups.append(ImpactRollup(
+                    wave=wave, verified_only=verified_only, computed_at=computed_at,
+                    province_id=slice_.get("province_id"), regency_id=slice_.get("regency_id"),
+                    sector_id=slice_.get("sector_id"), scale=slice_.get("scale", ""),
+                    decline=1 - after / before if before else None,
+                    decline_p25=_number(quartile[0.25]), decline_median=_number(quartile[0.5]), decline_p75=_number(quartile[0.75]),
+                    problems={code: int(row[flag]) for flag, (column, code) in flags.items() if column == "problems"},
+                    needs={code: int(row[flag]) for flag, (column, code) in flags.items() if column == "needs"},
+                    newest_response_at=row["newest_response_at"], **figures,
+                ))
+    with transaction.atomic():
+        ImpactRollup.objects.filter(wave=wave).delete()
+        ImpactRollup.objects.bulk_create(rollups)
+    return len(rollups)
+
+
+def _number(value):
+    import math
+
+    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
+
+
+# -- refresh after writes (debounced) -------------------------------------------------------------
+
+def _pending_key(wave_id, province_id):
+    return f"rollups:pending:{wave_id}:{province_id or 'all'}"
+
+
+def _scheduled_key(wave_id):
+    return f"rollups:scheduled:{wave_id}"
+
+
+def schedule_refresh(*, wave, province_ids=None):
+    """Ask for the wave's rollups to be refreshed soon. Called after responses are committed.
+
+    A burst of writes gives one refresh: each write marks its provinces as pending, and only
+    the first write of a burst queues the task, ``ROLLUP_REFRESH_DELAY`` seconds later; the
+    task takes (atomically, key by key) whatever is pending when it runs."""
+    from .tasks import refresh_rollups_task
+
+    delay = settings.ROLLUP_REFRESH_DELAY
+    ids = sorted(set(province_ids)) if province_ids else [None]
+    cache.set_many({_pending_key(wave.pk, province_id): 1 for province_id in ids}, timeout=delay + 3600)
+    if cache.add(_scheduled_key(wave.pk), 1, timeout=delay + 300):
+        refresh_rollups_task.apply_async(kwargs={"wave_id": wave.pk, "debounced": True}, countdown=delay)
+
+
+def take_pending(wave):
+    """Province ids pending a refresh (None for the whole wave), clearing them. Each key is
+    deleted by exactly one taker, so a write arriving meanwhile is never lost."""
+    from programs.models import Province
+
+    cache.delete(_scheduled_key(wave.pk))
+    if cache.delete(_pending_key(wave.pk, None)):
+        return None
+    return [pk for pk in Province.objects.values_list("pk", flat=True) if cache.delete(_pending_key(wave.pk, pk))]
+
+
+def waves_to_refresh():
+    """Waves the beat safety net refreshes: every wave that has responses, newest first."""
+    return SurveyWave.objects.filter(responses__isnull=False).distinct().order_by("-reported_month")

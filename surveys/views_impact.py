@@ -1,0 +1,79 @@
+"""The impact dashboards: national (ministry staff; the public sees published waves), and a
+province's page (where officers land). Filters swap the page body with htmx; every table
+under a chart downloads as XLSX or CSV."""
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from programs.models import Province
+from programs.roles import Role, role_of
+from programs.scale import Scale
+
+from . import dashboards, impact
+from .forms import ImpactSliceForm
+
+
+def _context(request, *, province=None):
+    form = ImpactSliceForm(request.GET, user=request.user)
+    context = {"form": form, "province": province, "role": role_of(request.user)}
+    if not form.is_valid():
+        context["problem"] = " ".join(str(error) for errors in form.errors.values() for error in errors)
+        return context
+    slice_ = form.impact_slice(province=province)
+    data = impact.dashboard(request.user, slice_)
+    context.update(
+        slice=slice_, summary=data["summary"], tables=dashboards.tables(data), charts=dashboards.charts(data),
+        query=request.GET.urlencode(), is_public=role_of(request.user) in (None, Role.OWNER),
+        scale_label=dict(Scale.choices).get(slice_.scale, ""),
+    )
+    if province is not None:
+        context["steepest"] = impact.steepest_declines(request.user, slice_)
+    return context
+
+
+def _render(request, template, context):
+    if request.htmx and not request.htmx.boosted:
+        return render(request, "surveys/includes/impact_body.html", context)
+    return render(request, template, context)
+
+
+def national_dashboard(request, *, template="surveys/impact_national.html", extra=None):
+    """Headline figures, map, charts and tables for the nation (or the filtered slice).
+    The ministry's home page is this page with a few more lines (``template``, ``extra``)."""
+    return _render(request, template, {**_context(request), **(extra or {})})
+
+
+def province_dashboard(request, code, *, template="surveys/impact_province.html", extra=None):
+    """The same for one province, with its regencies and the businesses hit hardest."""
+    province = get_object_or_404(Province.objects.select_related("parent_2020"), code=code)
+    return _render(request, template, {**_context(request, province=province), **(extra or {})})
+
+
+def table_download(request, name, fmt):
+    """One dashboard table as XLSX or CSV, for the same filters (``province`` in the query
+    string for a province page)."""
+    if name not in dashboards.TABLES or fmt not in ("xlsx", "csv"):
+        raise Http404
+    form = ImpactSliceForm(request.GET, user=request.user)
+    if not form.is_valid():
+        return HttpResponse(" ".join(str(e) for errors in form.errors.values() for e in errors), status=400, content_type="text/plain; charset=utf-8")
+    slice_ = form.impact_slice()
+    table = dashboards.tables(impact.dashboard(request.user, slice_)).get(name)
+    if table is None:
+        raise Http404
+    where = slice_.province.name if slice_.province else _("Indonesia")
+    subtitle = " · ".join(filter(None, [
+        slice_.wave.code, where, slice_.sector.name if slice_.sector else "", slice_.scale,
+        _("verified responses only") if slice_.verified_only else "",
+    ]))
+    filename = f"dampak-{slugify(table['title'])}-{slice_.wave.code}{'-' + slice_.province.code if slice_.province else ''}.{fmt}"
+    if fmt == "csv":
+        response = HttpResponse(dashboards.table_csv(table), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            dashboards.table_xlsx(table, subtitle=subtitle),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
