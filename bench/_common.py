@@ -56,3 +56,18 @@ def bench_user(username, role, province=None):
 
     existing = get_user_model().objects.filter(username=username).first()
     return existing or make_user(role, province=province, username=username)
+
+
+def run_seed(**options):
+    """Run ``seed_demo`` with these options, printing its time and what it added."""
+    import io
+
+    from django.core.management import call_command
+
+    started = time.monotonic()
+    output = io.StringIO()
+    call_command("seed_demo", stdout=output, **options)
+    print(f"seed_demo {' '.join(f'--{name} {value:,}' for name, value in options.items())}: {time.monotonic() - started:.1f} s")
+    for line in output.getvalue().splitlines():
+        if line.startswith(("Added", "Impact")):
+            print("  " + line)

@@ -13,7 +13,6 @@ Prints:
 Run: scripts/bench.sh bench/impact.py [--responses 1000000] [--runs 50]
 """
 import argparse
-import io
 import os
 import re
 import statistics
@@ -22,9 +21,8 @@ import sys
 import tempfile
 import time
 
-from _common import ROOT, bench_user, connection, report, time_requests  # noqa: F401  (sets Django up)
+from _common import ROOT, bench_user, connection, report, run_seed, time_requests  # noqa: F401  (sets Django up)
 
-from django.core.management import call_command
 from django.test import Client
 
 from programs.models import Province
@@ -36,13 +34,7 @@ def seed(responses):
     existing = SurveyResponse.objects.count()
     if existing >= responses:
         return
-    started = time.monotonic()
-    output = io.StringIO()
-    call_command("seed_demo", responses=responses, stdout=output)
-    print(f"seed_demo --responses {responses:,}: {time.monotonic() - started:.1f} s")
-    for line in output.getvalue().splitlines():
-        if line.startswith("Added"):
-            print("  " + line)
+    run_seed(responses=responses)
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE surveys_surveyresponse")
         cursor.execute("VACUUM ANALYZE programs_business")

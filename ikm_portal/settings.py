@@ -131,6 +131,8 @@ CELERY_BEAT_SCHEDULE = {
     "heartbeat": {"task": "ikm_portal.tasks.heartbeat", "schedule": crontab(minute="*/5")},
     # Writes queue their own refresh; this catches anything a lost message or a crash missed.
     "refresh-rollups": {"task": "surveys.tasks.refresh_rollups_task", "schedule": crontab(minute=17)},
+    # Participants of events starting tomorrow get a reminder in the morning.
+    "event-reminders": {"task": "programs.tasks.send_event_reminders", "schedule": crontab(hour=7, minute=0)},
 }
 # Seconds between the first write of a burst and the refresh of the wave's rollups.
 ROLLUP_REFRESH_DELAY = config.integer("ROLLUP_REFRESH_DELAY", 20)
@@ -166,6 +168,8 @@ if config.is_set("TRUSTED_PROXY_COUNT"):
 vars().update(config.email("EMAIL_URL", "consolemail://"))
 DEFAULT_FROM_EMAIL = config.text("DEFAULT_FROM_EMAIL", "Portal IKM Kemenperin <noreply@kemenperin.go.id>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Links in e-mails sent by workers (no request to take the host from).
+PORTAL_BASE_URL = config.text("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 # --- Language and time -------------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
-from programs.models import Business, BusinessClaim, Province
+from programs.models import Business, BusinessClaim, Event, Province
 from programs.roles import Role, role_of
 
 from .tasks import HEARTBEAT_CACHE_KEY
@@ -42,6 +42,7 @@ def home(request):
         return views_impact.province_dashboard(request, request.user.profile.province.code, template="home/officer.html", extra=extra)
     if role == Role.OWNER:
         context.update(businesses=businesses.select_related("province")[:50])
+    context["upcoming_events"] = Event.objects.visible_to(request.user).upcoming().order_by("starts_at")[:3]
     return render(request, _HOME_TEMPLATES.get(role, "home/public.html"), context)
 
 

@@ -3,7 +3,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Business, BusinessClaim, ExportJob, KbliDivision, Organisation, Profile, Province, Regency, Sector
+from .models import Business, BusinessClaim, Event, ExportJob, KbliDivision, Organisation, Profile, Province, Regency, Registration, Sector
 
 
 class ScopedAdminMixin:
@@ -71,6 +71,28 @@ class BusinessClaimAdmin(ScopedAdminMixin, admin.ModelAdmin):
     list_display = ["business", "claimant", "status", "created_at", "decided_by"]
     list_filter = ["status"]
     raw_id_fields = ["business", "claimant", "decided_by"]
+
+
+class RegistrationInline(admin.TabularInline):
+    model = Registration
+    fields = ["business", "status", "waiting_number", "attended", "created_at"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = False
+
+    def has_add_permission(self, request, obj=None):
+        return False  # registrations go through the services (capacity, waiting list)
+
+
+@admin.register(Event)
+class EventAdmin(ScopedAdminMixin, SimpleHistoryAdmin):
+    list_display = ["title", "kind", "starts_at", "province", "organiser_province", "status", "seats_taken", "capacity"]
+    list_filter = ["status", "kind", "mode", "organiser_province"]
+    search_fields = ["title"]
+    date_hierarchy = "starts_at"
+    readonly_fields = ["seats_taken"]
+    inlines = [RegistrationInline]
 
 
 @admin.register(ExportJob)

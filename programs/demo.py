@@ -223,3 +223,114 @@ def seed(*, businesses=200, seed=2020, stdout=None):
         if stdout is not None:
             stdout.write(f"Added {added:,} businesses in {elapsed:.1f} s ({added / max(elapsed, 1e-9):,.0f} rows/s).")
     return accounts
+
+
+EVENT_TEMPLATES = [
+    ("workshop", ["marketplace"], "Workshop Jualan di {partner} untuk IKM {place}", "tokopedia"),
+    ("workshop", ["marketplace", "online-marketing"], "Kelas Onboarding Marketplace bersama {partner}", "shopee"),
+    ("webinar", ["online-marketing"], "Webinar Pemasaran Online dan Media Sosial untuk IKM", "blibli"),
+    ("bimtek", ["ppe-production"], "Bimtek Produksi Masker Kain Standar SNI {place}", None),
+    ("bimtek", ["ppe-production"], "Bimtek Pembuatan Baju Hazmat dan Face Shield {place}", None),
+    ("workshop", ["packaging"], "Workshop Desain Kemasan dan Merek {place}", None),
+    ("mentoring", ["export-readiness"], "Pendampingan Kesiapan Ekspor IKM {place}", None),
+    ("webinar", ["finance"], "Webinar Pembukuan Sederhana dan Akses KUR", None),
+    ("workshop", ["halal"], "Sosialisasi Sertifikasi Halal untuk IKM Pangan {place}", None),
+    ("workshop", ["marketplace"], "Go Digital: Toko Online di {partner} {place}", "bukalapak"),
+]
+
+
+def seed_events(*, count, registrations, rng):
+    """``count`` events around today (past ones completed) and ``registrations`` spread over
+    them (confirmed up to capacity, then the waiting list; attendance for past events)."""
+    import datetime
+
+    from .models import Event, Organisation, Province, Registration
+
+    if count <= 0:
+        return 0, 0
+    provinces = list(Province.objects.filter(parent_2020__isnull=True).values_list("id", "code", "name", "timezone"))
+    regencies = {}
+    for regency_id, province_id in Regency.objects.values_list("id", "province_id"):
+        regencies.setdefault(province_id, []).append(regency_id)
+    partners = dict(Organisation.objects.values_list("slug", "id"))
+    now = timezone.now()
+    template_index = rng.integers(0, len(EVENT_TEMPLATES), count)
+    national = rng.random(count) < 0.3
+    province_index = rng.integers(0, len(provinces), count)
+    starts = [now + datetime.timedelta(days=int(days), hours=int(hour)) for days, hour in zip(rng.integers(-90, 150, count), rng.integers(1, 8, count))]
+    capacity = rng.choice([20, 25, 30, 40, 50, 60, 100, 150, 200], count)
+    status_roll = rng.random(count)
+    events = []
+    for index in range(count):
+        kind, topics, title, partner = EVENT_TEMPLATES[template_index[index]]
+        province_id, _code, province_name, zone = provinces[province_index[index]]
+        start = starts[index].replace(minute=0, second=0, microsecond=0)
+        past = start < now
+        status = "cancelled" if status_roll[index] < 0.03 else ("draft" if status_roll[index] < 0.06 and not past else ("completed" if past else "published"))
+        online = national[index] or kind == "webinar"
+        events.append(Event(
+            title=title.format(partner=(partner or "").title() if partner else "", place=province_name if not online else "").strip(),
+            kind=kind, topics=topics, description="Pelatihan gratis bagi IKM terdampak COVID-19.",
+            organiser_province_id=None if national[index] else province_id,
+            province_id=None if online else province_id,
+            regency_id=None if online else regencies[province_id][int(rng.integers(0, len(regencies[province_id])))],
+            mode="online" if online else ("hybrid" if rng.random() < 0.2 else "offline"),
+            venue="" if online else f"Aula Dinas Perindustrian {province_name}",
+            meeting_link=f"https://zoom.us/j/{int(rng.integers(10**9, 10**10))}" if online else "",
+            starts_at=start, ends_at=start + datetime.timedelta(hours=int(rng.choice([3, 4, 6, 8]))),
+            timezone="Asia/Jakarta" if online else zone, capacity=int(capacity[index]),
+            registration_opens=start - datetime.timedelta(days=30), registration_closes=start - datetime.timedelta(hours=12),
+            status=status,
+        ))
+    with transaction.atomic():
+        created = Event.objects.bulk_create(events, batch_size=2000)
+        through = Event.partners.through
+        through.objects.bulk_create([
+            through(event_id=event.pk, organisation_id=partners[EVENT_TEMPLATES[template_index[index]][3]])
+            for index, event in enumerate(created) if EVENT_TEMPLATES[template_index[index]][3] in partners
+        ], batch_size=5000)
+        added = _seed_registrations(created, registrations, rng, now) if registrations > 0 else 0
+    return len(created), added
+
+
+def _seed_registrations(events, total, rng, now):
+    from .models import Registration
+
+    open_events = [event for event in events if event.status != "draft"]
+    if not open_events:
+        return 0
+    business_ids = np.array(Business.objects.values_list("id", flat=True))
+    # Bigger events draw more people; some are oversubscribed (a waiting list).
+    weights = np.array([event.capacity for event in open_events], dtype=float)
+    event_pick = rng.choice(len(open_events), size=total, p=weights / weights.sum())
+    business_pick = rng.choice(business_ids, size=total)
+    frame = pd.DataFrame({"event": event_pick, "business_id": business_pick}).drop_duplicates()
+    frame["order"] = frame.groupby("event").cumcount()
+    capacity = np.array([event.capacity for event in open_events])
+    confirmed = frame["order"].to_numpy() < capacity[frame["event"].to_numpy()]
+    past = np.array([event.starts_at < now for event in open_events])[frame["event"].to_numpy()]
+    out = pd.DataFrame({
+        "event_id": [open_events[index].pk for index in frame["event"]],
+        "business_id": frame["business_id"].to_numpy(),
+        "status": np.where(confirmed, "confirmed", "waiting"),
+        "waiting_number": pd.array(np.where(confirmed, 0, frame["order"].to_numpy() - capacity[frame["event"].to_numpy()] + 1), dtype="Int64"),
+        "attended": pd.array(np.where(past & confirmed, rng.random(len(frame)) < 0.82, pd.NA), dtype="boolean"),
+        "created_at": timezone.now().isoformat(),
+    })
+    out.loc[out["status"] == "confirmed", "waiting_number"] = pd.NA
+    if connection.vendor == "postgresql":
+        buffer = io.StringIO()
+        out.to_csv(buffer, index=False, header=False, na_rep="\\N")
+        buffer.seek(0)
+        with connection.cursor() as cursor:
+            cursor.cursor.copy_expert(f"COPY programs_registration ({', '.join(out.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+    else:
+        records = out.astype(object).where(out.notna(), None).to_dict("records")
+        Registration.objects.bulk_create([Registration(**record) for record in records], batch_size=2000)
+    # Seats taken follow the confirmed registrations (a correlated UPDATE both databases run).
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE programs_event SET seats_taken = (SELECT count(*) FROM programs_registration r "
+            "WHERE r.event_id = programs_event.id AND r.status = 'confirmed') WHERE id IN (%s)" % ", ".join(str(event.pk) for event in open_events)
+        )
+    return len(out)

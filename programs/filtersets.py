@@ -3,7 +3,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Business, Province, Regency, Sector
+from .models import Business, Event, Province, Regency, Sector
 from .scale import Scale
 
 
@@ -39,3 +39,25 @@ class BusinessFilterSet(django_filters.FilterSet):
         if value.isdigit() and len(value) == 13:
             return queryset.filter(nib=value)
         return queryset.filter(Q(name__icontains=value) | Q(nib=value))
+
+
+class EventFilterSet(django_filters.FilterSet):
+    """Serves the event list page and ``/api/v1/events/``."""
+
+    province = django_filters.ModelChoiceFilter(
+        field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"),
+        empty_label=_("All provinces and online"),
+    )
+    topic = django_filters.ChoiceFilter(choices=Event.Topic.choices, method="with_topic", label=_("Topic"))
+    kind = django_filters.ChoiceFilter(choices=Event.Kind.choices, label=_("Kind"))
+    mode = django_filters.ChoiceFilter(choices=Event.Mode.choices, label=_("Mode"))
+    starts_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_until = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    status = django_filters.ChoiceFilter(choices=Event.Status.choices, label=_("Status"))
+
+    class Meta:
+        model = Event
+        fields = ["province", "topic", "kind", "mode", "starts_from", "starts_until", "status"]
+
+    def with_topic(self, queryset, name, value):
+        return queryset.filter(topics__contains=[value])

@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -129,3 +130,80 @@ class BusinessForm(forms.ModelForm):
 class BusinessClaimForm(forms.Form):
     nib = forms.CharField(label=_("NIB of your business"), max_length=13, min_length=13, widget=forms.TextInput(attrs={"inputmode": "numeric"}))
     message = forms.CharField(label=_("Message to the officer (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class EventForm(forms.ModelForm):
+    """Create or change an event. Times are entered in the event's own time zone."""
+
+    topics = forms.MultipleChoiceField(label=_("Topics"), required=False, widget=forms.CheckboxSelectMultiple)
+    eligible_scales = forms.MultipleChoiceField(label=_("For scales"), required=False, widget=forms.CheckboxSelectMultiple, help_text=_("Empty: every scale."))
+
+    class Meta:
+        from .models import Event
+
+        model = Event
+        fields = [
+            "title", "kind", "topics", "description", "mode", "province", "regency", "venue", "meeting_link", "timezone",
+            "starts_at", "ends_at", "capacity", "registration_opens", "registration_closes", "eligible_sectors",
+            "eligible_provinces", "eligible_scales", "partners", "status",
+        ]
+        widgets = {
+            name: forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+            for name in ("starts_at", "ends_at", "registration_opens", "registration_closes")
+        }
+
+    def __init__(self, *args, wall_clock_times=True, **kwargs):
+        from .models import Event, Province
+        from .scale import Scale
+
+        super().__init__(*args, **kwargs)
+        # Page forms send wall-clock times (datetime-local); the API sends times with offsets.
+        self.wall_clock_times = wall_clock_times
+        self.fields["topics"].choices = Event.Topic.choices
+        self.fields["eligible_scales"].choices = Scale.choices
+        self.fields["timezone"].widget = forms.Select(choices=[
+            ("Asia/Jakarta", _("WIB (Asia/Jakarta)")), ("Asia/Makassar", _("WITA (Asia/Makassar)")), ("Asia/Jayapura", _("WIT (Asia/Jayapura)")),
+        ])
+        self.fields["province"].queryset = Province.objects.order_by("code")
+        self.fields["eligible_provinces"].queryset = Province.objects.order_by("code")
+        for name in ("eligible_sectors", "eligible_provinces", "partners"):
+            self.fields[name].widget.attrs["size"] = 6
+
+    def clean(self):
+        import zoneinfo
+
+        cleaned = super().clean()
+        # datetime-local carries no zone: read it in the event's own zone, not the server's.
+        zone = zoneinfo.ZoneInfo(cleaned.get("timezone") or "Asia/Jakarta")
+        for name in ("starts_at", "ends_at", "registration_opens", "registration_closes"):
+            value = cleaned.get(name)
+            if value is not None and name in self.changed_data and self.wall_clock_times:
+                wall_clock = timezone.localtime(value) if timezone.is_aware(value) else value
+                cleaned[name] = wall_clock.replace(tzinfo=zone)
+        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
+        opens, closes = cleaned.get("registration_opens"), cleaned.get("registration_closes")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The event must end after it starts."))
+        if opens and closes and closes <= opens:
+            self.add_error("registration_closes", _("Registration must close after it opens."))
+        if closes and starts and closes > starts:
+            self.add_error("registration_closes", _("Registration must close before the event starts."))
+        mode = cleaned.get("mode")
+        if mode in ("offline", "hybrid") and not cleaned.get("venue"):
+            self.add_error("venue", _("Give the venue of an in-person or hybrid event."))
+        if mode in ("offline", "hybrid") and not cleaned.get("province"):
+            self.add_error("province", _("Give the province where the event takes place."))
+        if mode in ("online", "hybrid") and not cleaned.get("meeting_link"):
+            self.add_error("meeting_link", _("Give the meeting link of an online or hybrid event."))
+        regency, province = cleaned.get("regency"), cleaned.get("province")
+        if regency and province and regency.province_id != province.pk:
+            self.add_error("regency", _("This regency is not in the chosen province."))
+        return cleaned
+
+
+class RegistrationForm(forms.Form):
+    business = forms.ModelChoiceField(queryset=None, label=_("Business"), empty_label=None)
+
+    def __init__(self, *args, businesses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["business"].queryset = businesses

@@ -308,3 +308,165 @@ class ExportJob(models.Model):
         if not self.total_rows:
             return 1.0 if self.status == self.Status.DONE else None
         return min(1.0, self.done_rows / self.total_rows)
+
+
+class EventQuerySet(ScopedQuerySet):
+    """Events belong to their organiser: the ministry (no province) or a province's office.
+    Everyone reads published (and later cancelled or completed) events; drafts only organisers."""
+    province_field = "organiser_province"
+
+    def public(self):
+        return self.exclude(status=Event.Status.DRAFT)
+
+    def shared_with_officers(self, user):
+        return self.public()
+
+    def editable_by_ministry_staff(self):
+        return self.filter(organiser_province__isnull=True)
+
+    def upcoming(self):
+        from django.utils import timezone
+
+        return self.filter(status=Event.Status.PUBLISHED, ends_at__gte=timezone.now())
+
+
+class Event(models.Model):
+    """A workshop, technical training (bimtek), webinar or mentoring programme for IKM."""
+
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", _("Workshop")
+        BIMTEK = "bimtek", _("Technical training (bimtek)")
+        WEBINAR = "webinar", _("Webinar")
+        MENTORING = "mentoring", _("Mentoring")
+
+    class Topic(models.TextChoices):
+        MARKETPLACE = "marketplace", _("Selling on marketplaces")
+        ONLINE_MARKETING = "online-marketing", _("Online marketing")
+        PPE_PRODUCTION = "ppe-production", _("PPE production (masks, hazmat suits, face shields)")
+        PACKAGING = "packaging", _("Packaging and branding")
+        EXPORT_READINESS = "export-readiness", _("Export readiness")
+        FINANCE = "finance", _("Bookkeeping and access to credit")
+        HALAL = "halal", _("Halal certification")
+
+    class Mode(models.TextChoices):
+        ONLINE = "online", _("Online")
+        OFFLINE = "offline", _("In person")
+        HYBRID = "hybrid", _("Hybrid")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        CANCELLED = "cancelled", _("Cancelled")
+        COMPLETED = "completed", _("Completed")
+
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
+    topics = models.JSONField(_("topics"), default=list, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    organiser_province = models.ForeignKey(
+        Province, verbose_name=_("organised by the office of"), null=True, blank=True, on_delete=models.PROTECT,
+        related_name="+", help_text=_("Empty for an event of the ministry."),
+    )
+    province = models.ForeignKey(
+        Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="events",
+        help_text=_("Where it takes place; empty for a national online event."),
+    )
+    regency = models.ForeignKey(Regency, verbose_name=_("regency or city"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    mode = models.CharField(_("mode"), max_length=8, choices=Mode.choices)
+    venue = models.CharField(_("venue"), max_length=300, blank=True)
+    meeting_link = models.URLField(_("meeting link"), blank=True, help_text=_("Shown only to confirmed participants."))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    timezone = models.CharField(_("time zone"), max_length=40, default="Asia/Jakarta")
+    capacity = models.PositiveIntegerField(_("seats"), validators=[MinValueValidator(1), MaxValueValidator(100_000)])
+    registration_opens = models.DateTimeField(_("registration opens"))
+    registration_closes = models.DateTimeField(_("registration closes"))
+    eligible_sectors = models.ManyToManyField(Sector, verbose_name=_("for sectors"), blank=True, related_name="+", help_text=_("Empty: every sector."))
+    eligible_provinces = models.ManyToManyField(Province, verbose_name=_("for businesses of"), blank=True, related_name="+", help_text=_("Empty: every province."))
+    eligible_scales = models.JSONField(_("for scales"), default=list, blank=True)
+    partners = models.ManyToManyField(Organisation, verbose_name=_("partners"), blank=True, related_name="events")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Kept in step with the confirmed registrations inside the transaction that locks this row.
+    seats_taken = models.PositiveIntegerField(_("seats taken"), default=0)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(excluded_fields=["updated_at", "seats_taken"])
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        verbose_name = _("event")
+        verbose_name_plural = _("events")
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=models.F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(condition=Q(registration_closes__gt=models.F("registration_opens")), name="event_registration_window_in_order"),
+            models.CheckConstraint(condition=Q(seats_taken__lte=models.F("capacity")), name="event_not_overbooked"),
+        ]
+        indexes = [
+            models.Index(fields=["status", "starts_at"], name="event_status_start"),
+            models.Index(fields=["province", "status", "starts_at"], name="event_province_start"),
+            models.Index(fields=["organiser_province", "starts_at"], name="event_organiser"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def seats_left(self):
+        return max(self.capacity - self.seats_taken, 0)
+
+    @property
+    def is_online(self):
+        return self.mode != self.Mode.OFFLINE
+
+
+class RegistrationQuerySet(ScopedQuerySet):
+    """Owners see their businesses' registrations; organisers see their events' participants."""
+    province_field = "event__organiser_province"
+    owner_field = "business__owner"
+
+    def editable_by_ministry_staff(self):
+        return self.filter(event__organiser_province__isnull=True)
+
+    def active(self):
+        return self.exclude(status=Registration.Status.CANCELLED)
+
+
+class Registration(models.Model):
+    """A business's seat (or place on the waiting list) at an event."""
+
+    class Status(models.TextChoices):
+        CONFIRMED = "confirmed", _("Confirmed")
+        WAITING = "waiting", _("On the waiting list")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    event = models.ForeignKey(Event, verbose_name=_("event"), on_delete=models.CASCADE, related_name="registrations")
+    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="registrations")
+    registered_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("registered by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    # Order of arrival on the waiting list (the list shows each one's rank among those still waiting).
+    waiting_number = models.PositiveIntegerField(_("waiting number"), null=True, blank=True)
+    attended = models.BooleanField(_("attended"), null=True, blank=True)
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
+    cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
+
+    objects = RegistrationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["event", "status", "waiting_number", "created_at"]
+        verbose_name = _("registration")
+        verbose_name_plural = _("registrations")
+        constraints = [
+            models.UniqueConstraint(fields=["event", "business"], condition=~Q(status="cancelled"), name="one_active_registration_per_business"),
+            models.UniqueConstraint(fields=["event", "waiting_number"], condition=Q(status="waiting"), name="one_waiting_number_per_event"),
+        ]
+        indexes = [
+            models.Index(fields=["event", "status", "waiting_number"], name="registration_event_status"),
+            models.Index(fields=["business", "status"], name="registration_business"),
+        ]
+
+    def __str__(self):
+        return f"{self.business} · {self.event}"

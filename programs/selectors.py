@@ -51,3 +51,40 @@ def business_possible_duplicates(*, business, user, limit=5):
         seen.add(match.pk)
         result.append((match if match.pk in visible else None, reason))
     return result[:limit]
+
+
+def events_overview(user, *, year):
+    """The organiser's events of ``year`` summed up in SQL: by province (None = online national),
+    by topic, by month, and participants by sector; seats filled and attendance rates."""
+    from django.db.models import Count, Q, Sum
+    from django.db.models.functions import TruncMonth
+    from django.utils import timezone
+
+    from .models import Event, Registration
+    from .roles import is_ministry
+
+    events = (Event.objects.visible_to(user) if is_ministry(user) else Event.objects.editable_by(user)).filter(
+        starts_at__year=year
+    ).exclude(status=Event.Status.DRAFT)
+    figures = {
+        "events": Count("id", distinct=True), "capacity": Sum("capacity"), "seats_taken": Sum("seats_taken"),
+    }
+
+    def rates(row):
+        row["filled"] = row["seats_taken"] / row["capacity"] if row.get("capacity") else None
+        return row
+
+    by_province = [rates(row) for row in events.values("province__code", "province__name").annotate(**figures).order_by("province__code")]
+    by_month = [rates(row) for row in events.annotate(month=TruncMonth("starts_at")).values("month").annotate(**figures).order_by("month")]
+    topics = events.aggregate(**{code: Count("id", filter=Q(topics__contains=[code])) for code in Event.Topic.values})
+    labels = dict(Event.Topic.choices)
+    by_topic = sorted(({"topic": labels[code], "events": count} for code, count in topics.items()), key=lambda row: -row["events"])
+    registrations = Registration.objects.filter(event__in=events, status=Registration.Status.CONFIRMED)
+    attendance = registrations.filter(event__starts_at__lte=timezone.now()).aggregate(
+        confirmed=Count("id"), present=Count("id", filter=Q(attended=True))
+    )
+    by_sector = list(registrations.values("business__sector__name").annotate(participants=Count("id")).order_by("-participants"))
+    totals = rates(events.aggregate(**figures))
+    totals["attendance"] = attendance["present"] / attendance["confirmed"] if attendance["confirmed"] else None
+    totals.update(attendance)
+    return {"totals": totals, "by_province": by_province, "by_month": by_month, "by_topic": by_topic, "by_sector": by_sector}

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from .views import accounts, businesses, claims, exports
+from .views import accounts, businesses, claims, events, exports
 
 urlpatterns = [
     path("accounts/login/", accounts.PortalLoginView.as_view(), name="login"),
@@ -25,6 +25,20 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("events/", events.event_list, name="event-list"),
+    path("events/mine/", events.my_registrations, name="event-my-registrations"),
+    path("events/manage/", events.event_manage, name="event-manage"),
+    path("events/overview/", events.event_overview, name="event-overview"),
+    path("events/new/", events.event_edit, name="event-create"),
+    path("events/<int:pk>/", events.event_detail, name="event-detail"),
+    path("events/<int:pk>/edit/", events.event_edit, name="event-edit"),
+    path("events/<int:pk>/calendar.ics", events.event_calendar, name="event-calendar"),
+    path("events/<int:pk>/register/", events.event_register, name="event-register"),
+    path("events/<int:pk>/cancel/", events.event_cancel, name="event-cancel"),
+    path("events/<int:pk>/participants/", events.event_participants, name="event-participants"),
+    path("events/<int:pk>/participants.xlsx", events.event_participants_xlsx, name="event-participants-xlsx"),
+    path("registrations/<int:pk>/cancel/", events.registration_cancel, name="registration-cancel"),
+    path("registrations/<int:pk>/certificate.pdf", events.certificate, name="registration-certificate"),
     path("businesses/", businesses.BusinessListView.as_view(), name="business-list"),
     path("businesses/new/", businesses.business_create, name="business-create"),
     path("businesses/<int:pk>/", businesses.BusinessDetailView.as_view(), name="business-detail"),

@@ -137,9 +137,12 @@ def map_shapes(province_rows):
     return sorted(shapes.values(), key=lambda shape: shape["code"])
 
 
-def steepest_declines(user, slice_, *, limit=15):
+def steepest_declines(user, slice_, *, summary=None, limit=15):
     """Businesses of the province with the steepest decline that asked for help, for the
-    province page. Names are given only where the user may see the business itself."""
+    province page. Names are given only where the user may see the business itself.
+
+    For the whole province the refresh has already picked them (``summary.steepest``); a
+    sector or scale filter picks them from the responses."""
     from programs.models import Business
 
     responses = (
@@ -150,12 +153,15 @@ def steepest_declines(user, slice_, *, limit=15):
         .annotate(decline=1 - Cast("turnover_after", FloatField()) / F("turnover_before"))
         .order_by("-decline", "id")
     )
-    if slice_.sector is not None:
-        responses = responses.filter(sector=slice_.sector)
-    if slice_.scale:
-        responses = responses.filter(scale=slice_.scale)
-    if slice_.verified_only:
-        responses = responses.filter(status="verified")
+    if summary is not None and slice_.sector is None and not slice_.scale:
+        responses = responses.filter(pk__in=summary.steepest[:limit])
+    else:
+        if slice_.sector is not None:
+            responses = responses.filter(sector=slice_.sector)
+        if slice_.scale:
+            responses = responses.filter(scale=slice_.scale)
+        if slice_.verified_only:
+            responses = responses.filter(status="verified")
     rows = list(responses[:limit])
     named = set(Business.objects.visible_to(user).filter(pk__in=[row.business_id for row in rows]).values_list("pk", flat=True))
     needs = dict(Need.choices)

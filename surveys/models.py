@@ -296,6 +296,9 @@ class ImpactRollup(models.Model):
     export_postponed_value = models.BigIntegerField()
     newest_response_at = models.DateTimeField(null=True)
     computed_at = models.DateTimeField()
+    # For a province's own row: ids of the responses with the steepest decline that asked for
+    # help (the province page lists them without sorting the province's responses each time).
+    steepest = models.JSONField(default=list)
 
     objects = ImpactRollupQuerySet.as_manager()
 

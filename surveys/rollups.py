@@ -51,7 +51,7 @@ _COLUMNS = [
     "turnover_before", "turnover_after", "turnover_after_with_baseline", "decline", "decline_p25", "decline_median",
     "decline_p75", "band_grew", "band_0_25", "band_25_50", "band_50_70", "band_70_plus", "band_closed",
     "workers_before", "workers_after", "workers_furloughed", "workers_laid_off", "problems", "needs", "diversified",
-    "export_postponed", "export_postponed_value", "newest_response_at", "computed_at",
+    "export_postponed", "export_postponed_value", "newest_response_at", "computed_at", "steepest",
 ]
 
 
@@ -208,11 +208,32 @@ def _refresh_postgresql(cursor, wave, *, provinces, national):
             sql = aggregate_sql(grouping_sets=grouping_sets, where=where)
             cursor.execute(
                 f"INSERT INTO surveys_impactrollup ({', '.join(_COLUMNS)}) "
-                f"SELECT %s, %s, grouped_rows.*, %s FROM ({sql}) AS grouped_rows",
+                f"SELECT %s, %s, grouped_rows.*, %s, '[]'::jsonb FROM ({sql}) AS grouped_rows",
                 [wave.pk, verified_only, computed_at, *params],
             )
             rows += cursor.rowcount
+            if grouping_sets is not _NATIONAL_SETS:
+                cursor.execute(STEEPEST_SQL.format(where=where, limit=STEEPEST_COUNT), [*params, wave.pk, verified_only])
     return rows
+
+
+STEEPEST_COUNT = 15
+STEEPEST_SQL = """
+    UPDATE surveys_impactrollup AS rollup SET steepest = top.ids
+    FROM (
+        SELECT province_id, jsonb_agg(id ORDER BY rank) AS ids
+        FROM (
+            SELECT id, province_id,
+                   row_number() OVER (PARTITION BY province_id ORDER BY turnover_after::float8 / turnover_before, id) AS rank
+            FROM surveys_surveyresponse
+            WHERE {where} AND turnover_before > 0 AND needs <> '[]'::jsonb
+        ) AS ranked
+        WHERE rank <= {limit}
+        GROUP BY province_id
+    ) AS top
+    WHERE rollup.wave_id = %s AND rollup.verified_only = %s AND rollup.province_id = top.province_id
+      AND rollup.regency_id IS NULL AND rollup.sector_id IS NULL AND rollup.scale = ''
+"""
 
 
 def _refresh_with_pandas(wave):
@@ -221,7 +242,7 @@ def _refresh_with_pandas(wave):
     import pandas as pd
 
     fields = [
-        "province_id", "regency_id", "sector_id", "scale", "turnover_before", "turnover_after", "workers_before",
+        "id", "province_id", "regency_id", "sector_id", "scale", "turnover_before", "turnover_after", "workers_before",
         "workers_after", "workers_furloughed", "workers_laid_off", "operating_status", "problems", "needs",
         "diversified", "export_postponed_value", "updated_at", "status",
     ]
@@ -265,6 +286,7 @@ def _refresh_with_pandas(wave):
             sums["responses"] = grouped.size()
             sums["newest_response_at"] = grouped["updated_at"].max()
             quartiles = grouped["decline"].quantile([0.25, 0.5, 0.75]).unstack()
+            steepest = _steepest_ids(subset) if keys == ["province_id"] else {}
             for key, row in sums.iterrows():
                 key = key if isinstance(key, tuple) else (key,)
                 slice_ = dict(zip(keys, key))
@@ -279,12 +301,20 @@ def _refresh_with_pandas(wave):
                     decline_p25=_number(quartile[0.25]), decline_median=_number(quartile[0.5]), decline_p75=_number(quartile[0.75]),
                     problems={code: int(row[flag]) for flag, (column, code) in flags.items() if column == "problems"},
                     needs={code: int(row[flag]) for flag, (column, code) in flags.items() if column == "needs"},
-                    newest_response_at=row["newest_response_at"], **figures,
+                    newest_response_at=row["newest_response_at"], steepest=steepest.get(key[0], []), **figures,
                 ))
     with transaction.atomic():
         ImpactRollup.objects.filter(wave=wave).delete()
         ImpactRollup.objects.bulk_create(rollups)
     return len(rollups)
+
+
+def _steepest_ids(frame):
+    """Per province, ids of the responses asking for help with the steepest decline (as STEEPEST_SQL)."""
+    asking = frame[(frame["turnover_before"] > 0) & frame["needs"].map(bool)].copy()
+    asking["ratio"] = asking["turnover_after"] / asking["turnover_before"]
+    asking = asking.sort_values(["ratio", "id"])
+    return {province: group["id"].head(STEEPEST_COUNT).tolist() for province, group in asking.groupby("province_id")}
 
 
 def _number(value):

@@ -28,7 +28,7 @@ def _context(request, *, province=None):
         scale_label=dict(Scale.choices).get(slice_.scale, ""),
     )
     if province is not None:
-        context["steepest"] = impact.steepest_declines(request.user, slice_)
+        context["steepest"] = impact.steepest_declines(request.user, slice_, summary=data["summary"])
     return context
 
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from .factories import BusinessFactory, make_user, province
 
 ROOT = Path(__file__).resolve().parent.parent
+WORKER_MAIL_DIR = ROOT / ".pytest-worker-mail"
 
 
 def pytest_report_header(config):
@@ -127,6 +128,9 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         env = subprocess_env()
     # Rollups after an import are queued this many seconds later (20 in production).
     env["ROLLUP_REFRESH_DELAY"] = "1"
+    # The worker's e-mails are written as files the tests can read.
+    WORKER_MAIL_DIR.mkdir(exist_ok=True)
+    env["EMAIL_URL"] = f"filemail:///{WORKER_MAIL_DIR}"  # three slashes and an absolute path
     log = open(ROOT / ".pytest-celery-worker.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "celery", "-A", "ikm_portal", "worker", "--pool=solo", "--concurrency=1",

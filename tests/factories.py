@@ -170,3 +170,22 @@ def make_responses(wave, businesses, *, seed=1, **fixed):
         values.update(fixed)
         responses.append(SurveyResponse(**values))
     return SurveyResponse.objects.bulk_create(responses)
+
+
+def make_event(*, organiser_province=None, capacity=20, starts_in_days=10, status="published", **fields):
+    """A published event in ``starts_in_days`` days, registration open now."""
+    import datetime
+
+    from django.utils import timezone
+
+    from programs.models import Event
+
+    starts = timezone.now() + datetime.timedelta(days=starts_in_days)
+    values = dict(
+        title="Workshop Jualan di Marketplace", kind="workshop", topics=["marketplace"], mode="online",
+        meeting_link="https://zoom.us/j/123456789", starts_at=starts, ends_at=starts + datetime.timedelta(hours=3),
+        capacity=capacity, registration_opens=timezone.now() - datetime.timedelta(days=1),
+        registration_closes=starts - datetime.timedelta(hours=1), status=status, organiser_province=organiser_province,
+    )
+    values.update(fields)
+    return Event.objects.create(**values)

@@ -1,3 +1,4 @@
+from .events import EventViewSet
 from .views import BusinessViewSet, OrganisationViewSet, ProvinceViewSet, RegencyViewSet, SectorViewSet
 
 
@@ -7,3 +8,4 @@ def register(router):
     router.register("sectors", SectorViewSet, basename="sector")
     router.register("organisations", OrganisationViewSet, basename="organisation")
     router.register("businesses", BusinessViewSet, basename="business")
+    router.register("events", EventViewSet, basename="event")

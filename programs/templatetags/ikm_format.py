@@ -86,3 +86,29 @@ def table_cell(value, kind):
     if kind == "ratio":
         return percent(value)
     return "–" if value is None else value
+
+
+@register.filter
+def topic_labels(codes):
+    """An event's topic codes as their (translated) names."""
+    from programs.models import Event
+
+    labels = dict(Event.Topic.choices)
+    return [labels.get(code, code) for code in codes or []]
+
+
+@register.filter
+def in_zone(value, zone_name):
+    """A datetime shown in the given time zone (an event's own)."""
+    import zoneinfo
+
+    from django.utils import timezone
+
+    if value is None:
+        return value
+    return timezone.localtime(value, zoneinfo.ZoneInfo(zone_name))
+
+
+@register.filter
+def zone_abbreviation(zone_name):
+    return {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Pontianak": "WIB", "Asia/Jayapura": "WIT"}.get(zone_name, zone_name)

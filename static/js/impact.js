@@ -83,7 +83,7 @@
       visualMap: { min: low, max: high, left: 10, bottom: 0, calculable: false, itemHeight: 70, orient: "horizontal",
                    text: [pct(high), pct(low)], inRange: { color: ["#fff5eb", "#fdae6b", "#e6550d", "#7f2704"] }, outOfRange: { color: "#ddd" } },
       series: [{
-        type: "map", map: "indonesia-2020", roam: false, aspectScale: 1, layoutCenter: ["50%", "50%"], layoutSize: "100%",
+        type: "map", map: "indonesia-2020", roam: false, aspectScale: 1, left: 5, right: 5, top: 5, bottom: 45,
         emphasis: { label: { show: false }, itemStyle: { areaColor: "#0b3d91" } }, select: { disabled: true },
         data: shapes.map(function (s) { return { name: s.code, value: s.decline, label: s.name, responses: s.responses, members: s.members }; })
       }]

@@ -17,11 +17,13 @@ class Command(BaseCommand):
             "--responses", type=int, default=450,
             help="Total survey responses wanted over the demo waves (default 450); more businesses are added if needed.",
         )
+        parser.add_argument("--events", type=int, default=24, help="Total workshops and trainings wanted (default 24).")
+        parser.add_argument("--registrations", type=int, default=300, help="Registrations spread over the events added (default 300).")
         parser.add_argument("--seed", type=int, default=2020, help="Random seed, for repeatable data.")
 
-    def handle(self, *args, businesses, responses, seed, **options):
-        if businesses < 0 or responses < 0:
-            raise CommandError("--businesses and --responses must be 0 or more.")
+    def handle(self, *args, businesses, responses, events, registrations, seed, **options):
+        if min(businesses, responses, events, registrations) < 0:
+            raise CommandError("--businesses, --responses, --events and --registrations must be 0 or more.")
         # The first demo wave reaches the most businesses: a bit over 40 % of the responses.
         businesses = max(businesses, int(responses * 0.4 * 1.05) + 1 if responses else 0)
         accounts = programs_demo.seed(businesses=businesses, seed=seed, stdout=self.stdout)
@@ -34,6 +36,13 @@ class Command(BaseCommand):
             for wave in waves:
                 refresh(wave=wave)
             self.stdout.write(f"Impact rollups of {len(waves)} waves computed in {time.monotonic() - started:.1f} s.")
+        from programs.models import Event
+
+        missing_events = events - Event.objects.count()
+        if missing_events > 0:
+            started = time.monotonic()
+            added_events, added_registrations = programs_demo.seed_events(count=missing_events, registrations=registrations, rng=np.random.default_rng(seed + 2))
+            self.stdout.write(f"Added {added_events:,} events and {added_registrations:,} registrations in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Demo accounts (user name / password / role):")
         for account in accounts:
             where = f", province {account['province_code']}" if account.get("province_code") else ""
