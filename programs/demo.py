@@ -243,8 +243,9 @@ def seed_events(*, count, registrations, rng):
     """``count`` events around today (past ones completed) and ``registrations`` spread over
     them (confirmed up to capacity, then the waiting list; attendance for past events)."""
     import datetime
+    import zoneinfo
 
-    from .models import Event, Organisation, Province, Registration
+    from .models import Event, Organisation, Province
 
     if count <= 0:
         return 0, 0
@@ -257,17 +258,27 @@ def seed_events(*, count, registrations, rng):
     template_index = rng.integers(0, len(EVENT_TEMPLATES), count)
     national = rng.random(count) < 0.3
     province_index = rng.integers(0, len(provinces), count)
-    starts = [now + datetime.timedelta(days=int(days), hours=int(hour)) for days, hour in zip(rng.integers(-90, 150, count), rng.integers(1, 8, count))]
+    # Office hours in the event's own zone: 09:00 or 13:00 local time.
+    day_offsets, start_hours = rng.integers(-90, 150, count), rng.choice([9, 13], count)
     capacity = rng.choice([20, 25, 30, 40, 50, 60, 100, 150, 200], count)
     status_roll = rng.random(count)
+    # The demo officers' provinces each get an upcoming event of their own office (Kalsel's
+    # is the mask bimtek: its garment IKM made 100,000 masks for the COVID-19 task force).
+    codes = [code for _id, code, _name, _zone in provinces]
+    for index, (code, template, days) in enumerate((("32", 0, 14), ("63", 3, 21))[:count]):
+        if code in codes:
+            national[index], province_index[index], template_index[index] = False, codes.index(code), template
+            day_offsets[index], status_roll[index] = days, 0.5
     events = []
     for index in range(count):
         kind, topics, title, partner = EVENT_TEMPLATES[template_index[index]]
         province_id, _code, province_name, zone = provinces[province_index[index]]
-        start = starts[index].replace(minute=0, second=0, microsecond=0)
+        online = national[index] or kind == "webinar"
+        zone = zoneinfo.ZoneInfo("Asia/Jakarta" if online else zone)
+        local_day = (timezone.localtime(now, zone) + datetime.timedelta(days=int(day_offsets[index]))).date()
+        start = datetime.datetime.combine(local_day, datetime.time(int(start_hours[index])), tzinfo=zone)
         past = start < now
         status = "cancelled" if status_roll[index] < 0.03 else ("draft" if status_roll[index] < 0.06 and not past else ("completed" if past else "published"))
-        online = national[index] or kind == "webinar"
         events.append(Event(
             title=title.format(partner=(partner or "").title() if partner else "", place=province_name if not online else "").strip(),
             kind=kind, topics=topics, description="Pelatihan gratis bagi IKM terdampak COVID-19.",
@@ -278,7 +289,7 @@ def seed_events(*, count, registrations, rng):
             venue="" if online else f"Aula Dinas Perindustrian {province_name}",
             meeting_link=f"https://zoom.us/j/{int(rng.integers(10**9, 10**10))}" if online else "",
             starts_at=start, ends_at=start + datetime.timedelta(hours=int(rng.choice([3, 4, 6, 8]))),
-            timezone="Asia/Jakarta" if online else zone, capacity=int(capacity[index]),
+            timezone=zone.key, capacity=int(capacity[index]),
             registration_opens=start - datetime.timedelta(days=30), registration_closes=start - datetime.timedelta(hours=12),
             status=status,
         ))
@@ -290,7 +301,21 @@ def seed_events(*, count, registrations, rng):
             for index, event in enumerate(created) if EVENT_TEMPLATES[template_index[index]][3] in partners
         ], batch_size=5000)
         added = _seed_registrations(created, registrations, rng, now) if registrations > 0 else 0
+        added += _register_demo_owner(created[0])
     return len(created), added
+
+
+def _register_demo_owner(event):
+    """The demo owner's business takes a seat at the first demo event (for "my registrations")."""
+    from .models import Event, Registration
+
+    business = Business.objects.filter(owner__username=DEMO_ACCOUNTS[-1]["username"]).first()
+    event = Event.objects.get(pk=event.pk)
+    if business is None or event.seats_taken >= event.capacity or Registration.objects.filter(event=event, business=business).exists():
+        return 0
+    Registration.objects.create(event=event, business=business, status=Registration.Status.CONFIRMED)
+    Event.objects.filter(pk=event.pk).update(seats_taken=event.seats_taken + 1)
+    return 1
 
 
 def _seed_registrations(events, total, rng, now):

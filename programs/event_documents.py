@@ -40,8 +40,9 @@ def calendar_file(event, *, url, show_link):
     return calendar.to_ical()
 
 
-def participants_xlsx(event, registrations, *, personal):
-    """The participant list; NIK, phone and e-mail only for those allowed to see them."""
+def participants_xlsx(event, registrations, *, personal, personal_for=lambda business: True):
+    """The participant list; phone and e-mail columns only for those who may see such data,
+    and filled only for the businesses ``personal_for`` allows (UU PDP)."""
     import xlsxwriter
 
     from .models import Registration
@@ -72,7 +73,8 @@ def participants_xlsx(event, registrations, *, personal):
             timezone.localtime(registration.created_at).strftime("%Y-%m-%d %H:%M"),
         ]
         if personal:
-            values[3:3] = [business.phone, getattr(business.owner, "email", "") or business.email]
+            allowed = personal_for(business)
+            values[3:3] = [business.phone, getattr(business.owner, "email", "") or business.email] if allowed else ["", ""]
         for column, value in enumerate(values):
             sheet.write(row, column, neutralise(value) if isinstance(value, str) else value)
     sheet.freeze_panes(4, 1)

@@ -46,7 +46,7 @@ def send(kind, registration_ids):
             zone = zoneinfo.ZoneInfo(event.timezone)
             context = {
                 "kind": kind, "registration": registration, "event": event, "business": registration.business,
-                "starts": timezone.localtime(event.starts_at, zone), "ends": timezone.localtime(event.ends_at, zone),
+                "starts": timezone.make_naive(event.starts_at, zone), "ends": timezone.make_naive(event.ends_at, zone),
                 "rank": waiting_rank(registration),
                 "show_link": registration.status == Registration.Status.CONFIRMED and kind != "cancelled",
                 "site": settings.PORTAL_BASE_URL,

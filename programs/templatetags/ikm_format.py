@@ -99,14 +99,15 @@ def topic_labels(codes):
 
 @register.filter
 def in_zone(value, zone_name):
-    """A datetime shown in the given time zone (an event's own)."""
+    """A datetime as the wall-clock time of the given zone (an event's own). Naive on
+    purpose: the ``date`` filter would convert an aware value back to the page's zone."""
     import zoneinfo
 
     from django.utils import timezone
 
     if value is None:
         return value
-    return timezone.localtime(value, zoneinfo.ZoneInfo(zone_name))
+    return timezone.make_naive(value, zoneinfo.ZoneInfo(zone_name))
 
 
 @register.filter

@@ -63,8 +63,8 @@ def event_detail(request, pk):
         "show_link": can_edit or any(r.status == Registration.Status.CONFIRMED for r in mine),
         "registration_open": event.status == Event.Status.PUBLISHED and event.registration_opens <= now <= min(event.registration_closes, event.starts_at),
         "form": RegistrationForm(businesses=businesses) if businesses is not None and businesses.exists() else None,
-        "zone_now": timezone.localtime(event.starts_at, _zone(event)),
-        "ends_local": timezone.localtime(event.ends_at, _zone(event)),
+        "zone_now": timezone.make_naive(event.starts_at, _zone(event)),
+        "ends_local": timezone.make_naive(event.ends_at, _zone(event)),
     }
     return render(request, "programs/event_detail.html", context)
 
@@ -195,11 +195,13 @@ def event_participants(request, pk):
     registrations = list(_participants(request, event))
     waiting_rank = 0
     for registration in registrations:
+        # UU PDP: a participant from another province keeps their phone from this officer.
+        registration.show_personal = can_see_personal_data(request.user, registration.business)
         if registration.status == Registration.Status.WAITING:
             waiting_rank += 1
             registration.rank = waiting_rank
     context = {
-        "event": event, "registrations": registrations, "personal": can_see_personal_data(request.user) and role_of(request.user) != Role.MINISTRY_STAFF,
+        "event": event, "registrations": registrations, "personal": can_see_personal_data(request.user),
         "started": event.starts_at <= timezone.now(),
         "confirmed": sum(r.status == Registration.Status.CONFIRMED for r in registrations),
         "present": sum(bool(r.attended) for r in registrations),
@@ -210,8 +212,10 @@ def event_participants(request, pk):
 @login_required
 def event_participants_xlsx(request, pk):
     event = _editable_event(request, pk)
-    personal = can_see_personal_data(request.user) and role_of(request.user) != Role.MINISTRY_STAFF
-    data = event_documents.participants_xlsx(event, _participants(request, event), personal=personal)
+    data = event_documents.participants_xlsx(
+        event, _participants(request, event), personal=can_see_personal_data(request.user),
+        personal_for=lambda business: can_see_personal_data(request.user, business),
+    )
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="peserta-acara-{event.pk}.xlsx"'
     return response

@@ -145,3 +145,29 @@ def test_overview_aggregates(client, owner, officer, jabar, jabar_event):
     overview = response.context["overview"]
     assert overview["totals"]["events"] == 1 and overview["totals"]["present"] == 1 and overview["totals"]["attendance"] == 1
     assert overview["by_sector"][0]["participants"] == 1
+
+
+def test_times_are_shown_in_the_events_own_zone(client, kalsel):
+    import zoneinfo
+
+    starts = datetime.datetime(2031, 3, 2, 9, 0, tzinfo=zoneinfo.ZoneInfo("Asia/Makassar"))
+    event = make_event(organiser_province=kalsel, timezone="Asia/Makassar", starts_at=starts, ends_at=starts + datetime.timedelta(hours=3),
+                       registration_closes=starts - datetime.timedelta(days=1), starts_in_days=0)
+    assert "09:00 WITA" in client.get("/events/").content.decode()
+    assert "09:00–12:00 WITA" in client.get(f"/events/{event.pk}/").content.decode()
+
+
+def test_participants_from_another_province_keep_their_phone(client, officer, jabar, kalsel, jabar_event):
+    import pandas as pd
+
+    local = BusinessFactory(province=jabar, phone="+6281211112222", name="IKM Lokal")
+    visitor = BusinessFactory(province=kalsel, phone="+6281299998888", name="IKM Tamu")
+    for business, who in ((local, officer),):
+        events.register(user=who, event_id=jabar_event.pk, business=business)
+    Registration.objects.create(event=jabar_event, business=visitor, status="confirmed")
+    client.force_login(officer)
+    page = client.get(f"/events/{jabar_event.pk}/participants/").content.decode()
+    assert "+6281211112222" in page and "+6281299998888" not in page
+    table = pd.read_excel(io.BytesIO(client.get(f"/events/{jabar_event.pk}/participants.xlsx").content), header=3, engine="calamine", dtype=str)
+    phones = dict(zip(table["Usaha"], table["Telepon"].fillna("")))
+    assert phones == {"IKM Lokal": "+6281211112222", "IKM Tamu": ""}
