@@ -137,6 +137,10 @@ CELERY_BEAT_SCHEDULE = {
 # Seconds between the first write of a burst and the refresh of the wave's rollups.
 ROLLUP_REFRESH_DELAY = config.integer("ROLLUP_REFRESH_DELAY", 20)
 
+# History is read per record (by its id), never across all records by date: no date index
+# to maintain on every one of the 100,000 history rows an upload writes.
+SIMPLE_HISTORY_DATE_INDEX = False
+
 # --- Authentication --------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

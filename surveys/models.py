@@ -95,8 +95,14 @@ class SurveyResponse(models.Model):
 
     # Few indexes on purpose: uploads write 100,000 rows at a time. The unique (wave, business)
     # and the (wave, province, status) / (wave, sector) indexes serve every read.
-    wave = models.ForeignKey(SurveyWave, verbose_name=_("wave"), on_delete=models.PROTECT, related_name="responses", db_index=False)
-    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.PROTECT, related_name="survey_responses")
+    # No foreign-key constraints in the database for wave and business either: an upload
+    # writes rows joined to existing businesses of an existing wave, and the ORM refuses to
+    # delete a wave or business that has responses (PROTECT); the deferred per-row checks at
+    # commit would cost over a second per 100,000 uploaded rows.
+    wave = models.ForeignKey(SurveyWave, verbose_name=_("wave"), on_delete=models.PROTECT, related_name="responses", db_index=False, db_constraint=False)
+    # Not indexed alone either: responses are read by wave; only deleting a business (refused
+    # while it has responses) looks them up by business.
+    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.PROTECT, related_name="survey_responses", db_constraint=False, db_index=False)
     # Snapshot copies of reference rows that are never deleted: no per-row foreign-key
     # trigger in the database (each would cost a lookup per uploaded row at commit).
     province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
@@ -131,7 +137,9 @@ class SurveyResponse(models.Model):
     # History is written in bulk (set-based): only the index that finds a response's history.
     history = HistoricalRecords(
         no_db_index=["id", "wave", "business", "province", "regency", "sector", "entered_by"], excluded_fields=["updated_at"],
-        user_db_constraint=False,
+        # Who made a change is kept as a plain id (no index, no constraint): history is read
+        # per response, through the (id, history_date) index.
+        history_user_id_field=models.IntegerField(null=True, blank=True),
     )
 
     objects = SurveyResponseQuerySet.as_manager()
