@@ -64,6 +64,8 @@ def _numbers(frame, column, result, *, message):
         is_text = pd.Series(False, index=raw.index)
     else:  # a spreadsheet column mixing numbers and text
         is_text = raw.map(lambda value: isinstance(value, str))
+    if kind in ("string", "empty"):
+        return _numbers_from_text(raw, frame, column, result, message=message)
     numeric = pd.to_numeric(raw.where(~is_text), errors="coerce")
     text = raw.where(is_text).astype("str").str.strip() if is_text.any() else pd.Series(pd.NA, index=raw.index, dtype="str")
     # No inline regex flags here: pyarrow runs these on the whole column at once.
@@ -76,6 +78,24 @@ def _numbers(frame, column, result, *, message):
     for row in frame.index[bad]:
         result.errors.append((row, column, message))
     return values.where(~bad).round().astype("Int64")
+
+
+def _numbers_from_text(raw, frame, column, result, *, message):
+    """The all-text column of a CSV, parsed in pyarrow compute kernels (no per-cell Python):
+    the same rules as :func:`_numbers`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    source = pa.array(raw.array) if hasattr(raw.array, "__arrow_array__") else pa.array(raw.to_numpy(dtype=object, na_value=None), type=pa.string())
+    text = pc.utf8_trim_whitespace(pc.cast(source, pa.string()))
+    cleaned = pc.replace_substring_regex(pc.replace_substring_regex(text, r"^[Rr][Pp]\.?\s*", ""), r",0{1,2}$", "")
+    well_formed = pc.fill_null(pc.match_substring_regex(cleaned, f"^(?:{RUPIAH_NUMBER.pattern})$"), False)
+    digits = pc.replace_substring_regex(pc.if_else(well_formed, cleaned, pa.scalar(None, pa.string())), r"[. ]", "")
+    values = pd.Series(pd.arrays.ArrowExtensionArray(pc.cast(digits, pa.int64())), index=raw.index).astype("Int64")
+    bad = pd.Series(pc.fill_null(pc.and_(pc.invert(well_formed), pc.not_equal(cleaned, "")), False).to_numpy(zero_copy_only=False), index=raw.index)
+    for row in frame.index[bad]:
+        result.errors.append((row, column, message))
+    return values.where(~bad)
 
 
 def _map_distinct(series, parse):
