@@ -140,8 +140,6 @@ ROLLUP_REFRESH_DELAY = config.integer("ROLLUP_REFRESH_DELAY", 20)
 # History is read per record (by its id), never across all records by date: no date index
 # to maintain on every one of the 100,000 history rows an upload writes.
 SIMPLE_HISTORY_DATE_INDEX = False
-# Links typed without a scheme (meeting links) are read as https://, as Django 6 will.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- Authentication --------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [

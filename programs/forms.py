@@ -136,6 +136,8 @@ class EventForm(forms.ModelForm):
     """Create or change an event. Times are entered in the event's own time zone."""
 
     topics = forms.MultipleChoiceField(label=_("Topics"), required=False, widget=forms.CheckboxSelectMultiple)
+    # A link typed without a scheme (zoom.us/j/...) is read as https://.
+    meeting_link = forms.URLField(label=_("meeting link"), required=False, assume_scheme="https", help_text=_("Shown only to confirmed participants."))
     eligible_scales = forms.MultipleChoiceField(label=_("For scales"), required=False, widget=forms.CheckboxSelectMultiple, help_text=_("Empty: every scale."))
 
     class Meta:

@@ -3,6 +3,7 @@
 Usage: python scripts/screenshots.py BASE_URL OUT_DIR USER:PASSWORD:PATH[,PATH...] ...
        (USER "-" for the public). Needs the playwright package and Debian's chromium.
 """
+import os
 import sys
 from pathlib import Path
 
@@ -27,9 +28,14 @@ def main(base_url, out_dir, specs):
                     page.fill("#id_username", user)
                     page.fill("#id_password", password)
                     page.click("button[type=submit].btn-primary")
+                if os.environ.get("PORTAL_LANGUAGE") == "en":  # the portal ignores the browser's language
+                    page.goto(base_url + "/")
+                    page.click("#language-switch button[value=en]")
                 for path in paths.split(","):
                     page.goto(base_url + path)
-                    name = f"{user.split('@')[0] if user != '-' else 'public'}{path.replace('/', '_')}-{size_name}.png"
+                    page.wait_for_timeout(800)  # charts draw after the page has loaded
+                    suffix = "-en" if os.environ.get("PORTAL_LANGUAGE") == "en" else ""
+                    name = f"{user.split('@')[0] if user != '-' else 'public'}{path.replace('/', '_').replace('?', '_')}-{size_name}{suffix}.png"
                     page.screenshot(path=str(out / name), full_page=True)
                     print(out / name)
                 context.close()

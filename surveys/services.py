@@ -363,11 +363,13 @@ def _upsert_postgresql(frame, *, wave, user, channel, reason):
             [ReviewStatus.VERIFIED.value, reason[:100] or None, user.pk],
         )
         created, _logged = cursor.fetchone()
-        cursor.execute(
-            "SELECT count(*) FROM surveys_surveyresponse r JOIN survey_stage s ON r.wave_id = s.wave_id AND r.business_id = s.business_id WHERE r.status = %s",
-            [ReviewStatus.VERIFIED.value],
-        )
-        locked = cursor.fetchone()[0]
+        locked = 0
+        if SurveyResponse.objects.filter(wave=wave, status=ReviewStatus.VERIFIED).exists():
+            cursor.execute(
+                "SELECT count(*) FROM surveys_surveyresponse r JOIN survey_stage s ON r.wave_id = s.wave_id AND r.business_id = s.business_id WHERE r.status = %s",
+                [ReviewStatus.VERIFIED.value],
+            )
+            locked = cursor.fetchone()[0]
         cursor.execute("DROP TABLE survey_stage")
     if locked:
         # A response was verified while this batch was being checked: refuse the whole batch.
