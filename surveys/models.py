@@ -94,7 +94,8 @@ class SurveyResponse(models.Model):
     business when saved, so the survey records the business as it was."""
 
     # Few indexes on purpose: uploads write 100,000 rows at a time. The unique (wave, business)
-    # and the (wave, province, status) / (wave, sector) indexes serve every read.
+    # and the (wave, province, status) indexes serve every read (a wave's rows for the rollups,
+    # a province's for its officers; a sector is a filter within those).
     # No foreign-key constraints in the database for wave and business either: an upload
     # writes rows joined to existing businesses of an existing wave, and the ORM refuses to
     # delete a wave or business that has responses (PROTECT); the deferred per-row checks at
@@ -159,7 +160,6 @@ class SurveyResponse(models.Model):
         ]
         indexes = [
             models.Index(fields=["wave", "province", "status"], name="response_wave_province"),
-            models.Index(fields=["wave", "sector"], name="response_wave_sector"),
         ]
 
     def __str__(self):
