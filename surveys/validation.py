@@ -111,6 +111,18 @@ def _map_distinct(series, parse):
     return pd.Series(results[codes], index=series.index, dtype=object)
 
 
+def _parse_distinct(series, parse):
+    """``(codes, parsed)``: ``parse`` applied once per distinct cell, and each row's position
+    in ``parsed`` — so per-row flags come from numpy indexing, not Python per row. Lists
+    (API items) are parsed one by one."""
+    if series.dtype == object and series.map(lambda value: isinstance(value, list)).any():
+        parsed = [parse(value if not isinstance(value, float) or not np.isnan(value) else None) for value in series]
+        return np.arange(len(parsed)), parsed
+    keys = series.astype(object).where(series.notna(), "")
+    codes, uniques = pd.factorize(keys)
+    return codes, [parse(key if key != "" else None) for key in uniques]
+
+
 def _choice_lookup(enum):
     """Code and label (in Indonesian and English), lower-cased → code."""
     from django.utils import translation
@@ -155,13 +167,16 @@ def _lists(frame, column, enum, result):
             (codes if code else unknown).append(code or str(item).strip())
         return sorted(set(codes)) if not unknown else ("unknown", unknown)
 
-    parsed = _map_distinct(frame[column], parse)
-    for row in parsed.index[parsed.map(lambda value: isinstance(value, tuple))]:
-        value = parsed[row]
-        if isinstance(value, tuple):
-            allowed = ", ".join(choice.value for choice in enum)
-            result.errors.append((row, column, _("Unknown choice(s) %(items)s; use: %(allowed)s.") % {"items": ", ".join(value[1]), "allowed": allowed}))
-    return parsed.map(lambda value: value if isinstance(value, list) else [])
+    codes, parsed = _parse_distinct(frame[column], parse)
+    allowed = ", ".join(choice.value for choice in enum)
+    bad = np.array([isinstance(value, tuple) for value in parsed], dtype=bool)
+    for row, position in zip(frame.index[bad[codes]], codes[bad[codes]]):
+        items = ", ".join(parsed[position][1])
+        result.errors.append((row, column, _("Unknown choice(s) %(items)s; use: %(allowed)s.") % {"items": items, "allowed": allowed}))
+    cleaned = np.empty(len(parsed), dtype=object)
+    for position, value in enumerate(parsed):
+        cleaned[position] = value if isinstance(value, list) else []
+    return pd.Series(cleaned[codes], index=frame.index, dtype=object)
 
 
 def _booleans(frame, column, result):
@@ -177,10 +192,11 @@ def _booleans(frame, column, result):
             return False
         return ValueError
 
-    parsed = _map_distinct(frame[column], parse)
-    for row in frame.index[parsed.map(lambda value: value is ValueError)]:
+    codes, parsed = _parse_distinct(frame[column], parse)
+    bad = np.array([value is ValueError for value in parsed], dtype=bool)[codes]
+    for row in frame.index[bad]:
         result.errors.append((row, column, _("Write yes or no (ya/tidak).")))
-    return parsed.map(lambda value: value is True)
+    return pd.Series(np.array([value is True for value in parsed], dtype=bool)[codes], index=frame.index)
 
 
 def check_values(frame):
@@ -250,9 +266,9 @@ def response_warnings(frame):
     before, after = frame["turnover_before"], frame["turnover_after"]
     jump = ((before > 0) & (after > 5 * before)).fillna(False)
     zero_while_normal = ((after == 0) & (frame["operating_status"] == OperatingStatus.NORMAL)).fillna(False)
-    warnings = pd.Series([[] for _ in range(len(frame))], index=frame.index, dtype=object)
-    for row in frame.index[jump]:
-        warnings[row] = warnings[row] + [ResponseWarning.TURNOVER_JUMP.value]
-    for row in frame.index[zero_while_normal]:
-        warnings[row] = warnings[row] + [ResponseWarning.ZERO_WHILE_NORMAL.value]
-    return warnings
+    # Four possible lists; each row points at one of them (they are read, never changed).
+    combinations = np.empty(4, dtype=object)
+    for key in range(4):
+        combinations[key] = [code for bit, code in enumerate([ResponseWarning.TURNOVER_JUMP.value, ResponseWarning.ZERO_WHILE_NORMAL.value]) if key >> bit & 1]
+    keys = jump.to_numpy(dtype=bool).astype(np.int64) + 2 * zero_while_normal.to_numpy(dtype=bool).astype(np.int64)
+    return pd.Series(combinations[keys], index=frame.index, dtype=object)

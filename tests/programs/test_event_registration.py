@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from programs import events
-from programs.models import Event, Registration, Sector
+from programs.models import Event, Province, Registration, Sector
 from tests.factories import BusinessFactory, make_event, make_user
 
 
@@ -34,6 +34,7 @@ def test_seats_then_waiting_list_then_promotion(owner, owned):
     ("cancelled", "tidak dibuka untuk pendaftaran"),
     ("other sector", "untuk sektor lain"),
     ("other scale", "skala usaha lain"),
+    ("other province", "provinsi lain"),
 ])
 def test_refusals_change_nothing(owner, owned, problem, expected):
     now = timezone.now()
@@ -50,6 +51,9 @@ def test_refusals_change_nothing(owner, owned, problem, expected):
         event.eligible_sectors.set([Sector.objects.exclude(pk=owned[0].sector_id).first()])
     elif problem == "other scale":
         event.eligible_scales = ["medium"]
+    elif problem == "other province":
+        event.save()
+        event.eligible_provinces.set([Province.objects.get(code="63")])
     event.save()
     with pytest.raises(ValidationError) as refused:
         events.register(user=owner, event_id=event.pk, business=owned[0])
