@@ -79,7 +79,7 @@ class _KeySets:
         name = f"import_keys_{len(self.tables)}_{id(self)}"
         kind = "bigint" if values and isinstance(values[0], int) else "text"
         with connection.cursor() as cursor:
-            cursor.execute(f"CREATE TEMP TABLE {name} (key {kind} PRIMARY KEY)")
+            cursor.execute(f"CREATE TEMP TABLE {name} (key {kind})")  # joined by hash: no index to build
             cursor.cursor.copy_expert(f"COPY {name} (key) FROM STDIN", io.StringIO("".join(f"{value}\n" for value in values)))
             cursor.execute(f"ANALYZE {name}")
         self.tables.append(name)
