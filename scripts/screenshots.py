@@ -30,7 +30,8 @@ def main(base_url, out_dir, specs):
                     page.click("button[type=submit].btn-primary")
                 if os.environ.get("PORTAL_LANGUAGE") == "en":  # the portal ignores the browser's language
                     page.goto(base_url + "/")
-                    page.click("#language-switch button[value=en]")
+                    with page.expect_navigation():  # the button may sit in the collapsed phone menu
+                        page.evaluate("document.querySelector('#language-switch button[value=en]').click()")
                 for path in paths.split(","):
                     page.goto(base_url + path)
                     page.wait_for_timeout(800)  # charts draw after the page has loaded
