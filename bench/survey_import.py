@@ -22,7 +22,8 @@ from django.core.management import call_command
 
 from programs.models import Business
 
-WORK = Path("/tmp/ikm-bench-import")
+# Another checkout may be benchmarking at the same time: IKM_BENCH_DIR keeps the files apart.
+WORK = Path(os.environ.get("IKM_BENCH_DIR", "/tmp/ikm-bench-import"))
 
 
 def make_files(rows):
