@@ -54,3 +54,17 @@ def test_503_when_redis_is_stopped(client, db, own_redis):
     assert body["broker"]["status"] == "error"
     assert body["cache"]["status"] == "error"
     assert body["database"]["status"] == "ok"
+
+
+def test_healthz_tells_how_old_the_newest_figures_are(client, db):
+    from surveys.rollups import refresh
+    from tests.factories import make_businesses, make_responses, make_wave
+    from programs.models import Province
+
+    wave = make_wave("2020-04")
+    make_responses(wave, make_businesses(3, provinces=[Province.objects.get(code="32")]))
+    refresh(wave=wave)
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    newest = response.json()["newest_rollup"]
+    assert newest["computed_at"] and 0 <= newest["age_seconds"] < 60
