@@ -33,13 +33,13 @@ def home(request):
     businesses = Business.objects.visible_to(request.user)
     if role in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF):
         extra = {"province_count": Province.objects.count(), "business_count": _cached_count("all", businesses)}
-        return views_impact.national_dashboard(request, template="home/ministry.html", extra=extra)
+        return views_impact.national_page(request, template="home/ministry.html", extra=extra)
     if role == Role.OFFICER:
         extra = {
             "business_count": _cached_count(f"province-{request.user.profile.province_id}", businesses),
             "pending_claims": BusinessClaim.objects.editable_by(request.user).filter(status=BusinessClaim.Status.PENDING).count(),
         }
-        return views_impact.province_dashboard(request, request.user.profile.province.code, template="home/officer.html", extra=extra)
+        return views_impact.province_page(request, request.user.profile.province, template="home/officer.html", extra=extra)
     if role == Role.OWNER:
         context.update(businesses=businesses.select_related("province")[:50])
     context["upcoming_events"] = Event.objects.visible_to(request.user).upcoming().order_by("starts_at")[:3]

@@ -6,7 +6,9 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .querysets import ScopedQuerySet
+from .policy import EDITABLE, EVERYONE, NO_OBJECT, ORGANISERS, SIGNED_IN, VISIBLE, Policy, Rule
+from .querysets import ReferenceQuerySet, ScopedQuerySet
+from .roles import Role
 from .scale import SCALE_HELP_TEXT, Scale
 
 
@@ -27,6 +29,8 @@ class Province(models.Model):
         related_name="split_into",
         help_text=_("For provinces created in 2022: the 2020 province they were part of."),
     )
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["code"]
@@ -76,6 +80,8 @@ class Regency(models.Model):
     code_2021 = models.CharField(_("Kemendagri code in 2021"), max_length=5, blank=True, db_index=True)
     bps_code = models.CharField(_("BPS code (2020)"), max_length=4, blank=True, db_index=True)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["code"]
         verbose_name = _("regency or city")
@@ -92,6 +98,8 @@ class Sector(models.Model):
     name = models.CharField(_("name (Indonesian)"), max_length=100)
     name_en = models.CharField(_("name (English)"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = ReferenceQuerySet.as_manager()
 
     class Meta:
         ordering = ["order", "slug"]
@@ -140,6 +148,8 @@ class Organisation(models.Model):
     province = models.ForeignKey(Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="organisations")
     website = models.URLField(_("website"), blank=True)
 
+    objects = ReferenceQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = _("partner organisation")
@@ -152,6 +162,18 @@ class Organisation(models.Model):
 class BusinessQuerySet(ScopedQuerySet):
     province_field = "province"
     owner_field = "owner"
+    policy = Policy(
+        view=SIGNED_IN,
+        add={Role.MINISTRY_ADMIN, Role.OFFICER, Role.OWNER},
+        change={Role.MINISTRY_ADMIN, Role.OFFICER, Role.OWNER},
+        # A business registered by mistake; one with survey responses is refused (409).
+        delete={Role.MINISTRY_ADMIN, Role.OFFICER},
+        # UU PDP 27/2022: NIK, phone and e-mail only for the owner, officers of the business's
+        # province and ministry admins, i.e. exactly those who may change the business.
+        view_personal_data=Rule(roles=frozenset({Role.MINISTRY_ADMIN, Role.OFFICER, Role.OWNER}), scope=EDITABLE),
+        # The filtered list as CSV or XLSX; rows stay within ``visible_to``.
+        export=Rule(roles=SIGNED_IN, scope=NO_OBJECT),
+    )
 
 
 nib_validator = RegexValidator(r"^\d{13}$", _("An NIB has exactly 13 digits."))
@@ -226,6 +248,13 @@ class Business(models.Model):
 class BusinessClaimQuerySet(ScopedQuerySet):
     province_field = "business__province"
     owner_field = "claimant"
+    policy = Policy(
+        view=SIGNED_IN,
+        add={Role.OWNER},
+        # The queue of claims of the user's scope (ministry staff follow it without deciding).
+        review=Rule(roles=ORGANISERS, scope=NO_OBJECT),
+        decide={Role.MINISTRY_ADMIN, Role.OFFICER},
+    )
 
 
 class BusinessClaim(models.Model):
@@ -261,6 +290,8 @@ class BusinessClaim(models.Model):
 
 class ExportJobQuerySet(models.QuerySet):
     """Export files may hold personal data: each user sees only their own jobs."""
+
+    policy = Policy(view=SIGNED_IN, add=SIGNED_IN)
 
     def visible_to(self, user):
         if user is None or not user.is_authenticated:
@@ -314,6 +345,18 @@ class EventQuerySet(ScopedQuerySet):
     """Events belong to their organiser: the ministry (no province) or a province's office.
     Everyone reads published (and later cancelled or completed) events; drafts only organisers."""
     province_field = "organiser_province"
+    policy = Policy(
+        view=EVERYONE,
+        add=ORGANISERS,
+        change=ORGANISERS,
+        delete=ORGANISERS,
+        cancel=ORGANISERS,
+        manage_participants=ORGANISERS,
+        # Owners register their own businesses, officers their province's; the service
+        # checks which business, eligibility and seats.
+        register=Rule(roles=frozenset({Role.OWNER, Role.OFFICER}), scope=VISIBLE),
+        overview=Rule(roles=ORGANISERS, scope=NO_OBJECT),
+    )
 
     def public(self):
         return self.exclude(status=Event.Status.DRAFT)
@@ -426,6 +469,7 @@ class RegistrationQuerySet(ScopedQuerySet):
     """Owners see their businesses' registrations; organisers see their events' participants."""
     province_field = "event__organiser_province"
     owner_field = "business__owner"
+    policy = Policy(view=SIGNED_IN, cancel=SIGNED_IN)
 
     def editable_by_ministry_staff(self):
         return self.filter(event__organiser_province__isnull=True)

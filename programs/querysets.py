@@ -8,6 +8,7 @@ by province. See docs/scoping.md.
 """
 from django.db import models
 
+from .policy import EVERYONE, Policy
 from .roles import Role, province_id_of, role_of
 
 
@@ -66,3 +67,16 @@ class ScopedQuerySet(models.QuerySet):
         if self.owner_field is None:
             return self.none()
         return self.filter(**{self.owner_field: user})
+
+
+class ReferenceQuerySet(models.QuerySet):
+    """Reference data (provinces, regencies, sectors, partner organisations): read by anyone,
+    changed by ministry admins only (in Django's admin)."""
+
+    policy = Policy(view=EVERYONE, add={Role.MINISTRY_ADMIN}, change={Role.MINISTRY_ADMIN}, delete={Role.MINISTRY_ADMIN})
+
+    def visible_to(self, user):
+        return self.all()
+
+    def editable_by(self, user):
+        return self.all() if role_of(user) == Role.MINISTRY_ADMIN else self.none()

@@ -4,23 +4,22 @@ from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from .models import Business
-from .roles import Role, province_id_of, role_of
+from .policy import can
 
 
 def can_see_personal_data(user, business=None):
     """UU PDP 27/2022: NIK, phone and e-mail only for the owner, officers of the business's
-    province and ministry admins. Without ``business``: whether the user may see it on the
-    rows they can list at all (their scope already limits officers and owners)."""
-    role = role_of(user)
-    if role == Role.MINISTRY_ADMIN:
-        return True
-    if business is None:
-        return role in (Role.OFFICER, Role.OWNER)
-    if role == Role.OFFICER:
-        return business.province_id == province_id_of(user)
-    if role == Role.OWNER:
-        return business.owner_id == user.pk
-    return False
+    province and ministry admins (the ``view_personal_data`` rule of Business). Without
+    ``business``: whether the user may see it on the rows they can list at all (their scope
+    already limits officers and owners)."""
+    return can(user, "view_personal_data", business if business is not None else Business)
+
+
+def businesses_with_personal_data(user, business_ids):
+    """The ids among ``business_ids`` whose personal data ``user`` may see, in one query."""
+    if not can(user, "view_personal_data", Business):
+        return set()
+    return set(Business.objects.editable_by(user).filter(pk__in=list(business_ids)).values_list("pk", flat=True))
 
 
 def business_possible_duplicates(*, business, user, limit=5):

@@ -215,8 +215,11 @@ def business_save(*, user, data, instance=None):
     (an officer's own province, an owner's own business), else nothing is saved.
     """
     from .models import Business
+    from .policy import can
     from .roles import role_of
 
+    if not can(user, "change", instance) if instance is not None else not can(user, "add", Business):
+        raise PermissionDenied
     business = instance if instance is not None else Business(created_by=user if user.is_authenticated else None)
     for field, value in data.items():
         if field not in BUSINESS_FIELDS:
@@ -254,13 +257,11 @@ def claim_request(*, user, nib, message=""):
 def claim_decide(*, user, claim_id, approve, note=""):
     """Approve (the claimant becomes the owner) or reject a pending claim."""
     from .models import Business, BusinessClaim
-    from .roles import role_of
+    from .policy import can
 
-    if role_of(user) not in (Role.OFFICER, Role.MINISTRY_ADMIN):
+    claim = BusinessClaim.objects.select_for_update().filter(pk=claim_id).first()
+    if claim is None or not can(user, "decide", claim):
         raise PermissionDenied
-    claim = BusinessClaim.objects.editable_by(user).select_for_update().filter(pk=claim_id).first()
-    if claim is None:
-        raise BusinessClaim.DoesNotExist
     if claim.status != BusinessClaim.Status.PENDING:
         raise ValidationError(_("This claim was already decided."))
     business = Business.objects.select_for_update().get(pk=claim.business_id)

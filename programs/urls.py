@@ -1,35 +1,41 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
+from .policy import EVERYONE, SIGNED_IN
 from .views import accounts, businesses, claims, events, exports
+from .views.mixins import open_to
+
+# Signing in, up and out, and passwords: about no model, so the routes say who may open them.
+public = open_to(EVERYONE)
+signed_in = open_to(SIGNED_IN)
 
 urlpatterns = [
-    path("accounts/login/", accounts.PortalLoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/signup/", accounts.signup, name="signup"),
-    path("accounts/verify/resend/", accounts.signup_resend, name="signup-resend"),
-    path("accounts/verify/<str:token>/", accounts.signup_verify_view, name="signup-verify"),
-    path("accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"),
-    path("accounts/password/change/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/login/", public(accounts.PortalLoginView.as_view()), name="login"),
+    path("accounts/logout/", public(auth_views.LogoutView.as_view()), name="logout"),
+    path("accounts/signup/", public(accounts.signup), name="signup"),
+    path("accounts/verify/resend/", public(accounts.signup_resend), name="signup-resend"),
+    path("accounts/verify/<str:token>/", public(accounts.signup_verify_view), name="signup-verify"),
+    path("accounts/password/change/", signed_in(auth_views.PasswordChangeView.as_view()), name="password_change"),
+    path("accounts/password/change/done/", signed_in(auth_views.PasswordChangeDoneView.as_view()), name="password_change_done"),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(
+        public(auth_views.PasswordResetView.as_view(
             html_email_template_name=None, subject_template_name="registration/password_reset_subject.txt"
-        ),
+        )),
         name="password_reset",
     ),
-    path("accounts/password/reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),
+    path("accounts/password/reset/sent/", public(auth_views.PasswordResetDoneView.as_view()), name="password_reset_done"),
     path(
         "accounts/password/reset/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete")),
+        public(auth_views.PasswordResetConfirmView.as_view(success_url=reverse_lazy("password_reset_complete"))),
         name="password_reset_confirm",
     ),
-    path("accounts/password/reset/done/", auth_views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
+    path("accounts/password/reset/done/", public(auth_views.PasswordResetCompleteView.as_view()), name="password_reset_complete"),
     path("events/", events.event_list, name="event-list"),
     path("events/mine/", events.my_registrations, name="event-my-registrations"),
     path("events/manage/", events.event_manage, name="event-manage"),
     path("events/overview/", events.event_overview, name="event-overview"),
-    path("events/new/", events.event_edit, name="event-create"),
+    path("events/new/", events.event_create, name="event-create"),
     path("events/<int:pk>/", events.event_detail, name="event-detail"),
     path("events/<int:pk>/edit/", events.event_edit, name="event-edit"),
     path("events/<int:pk>/calendar.ics", events.event_calendar, name="event-calendar"),

@@ -6,7 +6,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.models import Business, Province, Regency, Sector
+from programs.policy import EVERYONE, NO_OBJECT, ORGANISERS, SIGNED_IN, VISIBLE, Policy, Rule
 from programs.querysets import ScopedQuerySet
+from programs.roles import Role
 from programs.scale import Scale
 
 from .choices import Channel, OperatingStatus, ReviewStatus
@@ -16,6 +18,17 @@ class SurveyWaveQuerySet(ScopedQuerySet):
     """National waves are read by every officer; province waves only by their province."""
 
     province_field = "province"
+    policy = Policy(
+        view=SIGNED_IN,
+        add=ORGANISERS,
+        change=ORGANISERS,
+        delete={Role.MINISTRY_ADMIN},
+        # Enter responses (form, upload, API) into a wave the user can see; whether the wave
+        # accepts entries now is the service's answer (``wave_entry_check``).
+        enter_responses=Rule(roles=frozenset({Role.MINISTRY_ADMIN, Role.OFFICER}), scope=VISIBLE),
+        # Completeness and the review of province batches.
+        review=Rule(roles=ORGANISERS, scope=VISIBLE),
+    )
 
     def public(self):
         return self.filter(status=SurveyWave.Status.PUBLISHED)
@@ -83,6 +96,13 @@ class SurveyWave(models.Model):
 class SurveyResponseQuerySet(ScopedQuerySet):
     province_field = "province"
     owner_field = "business__owner"
+    policy = Policy(
+        view=SIGNED_IN,
+        add={Role.MINISTRY_ADMIN, Role.OFFICER},
+        change={Role.MINISTRY_ADMIN, Role.OFFICER},
+        delete={Role.MINISTRY_ADMIN, Role.OFFICER},
+        confirm_warnings={Role.MINISTRY_ADMIN, Role.OFFICER},
+    )
 
     def editable_by(self, user):
         # Verified responses are locked until a verifier unlocks them.
@@ -166,8 +186,33 @@ class SurveyResponse(models.Model):
         return f"{self.wave.code} · {self.business}"
 
 
+def _batch_of_own_province(user, submission):
+    """Officers act on their own province's batch only. A batch row is created on its first
+    submission, so this reads the batch's province instead of asking ``editable_by``."""
+    from programs.roles import province_id_of, role_of
+
+    return submission is None or role_of(user) != Role.OFFICER or submission.province_id == province_id_of(user)
+
+
+def _verifier(user, submission):
+    """Officers verify only their own province's batch, and only with the verifier permission."""
+    from programs.roles import role_of
+
+    if role_of(user) != Role.OFFICER:
+        return True
+    return user.has_perm("surveys.verify_submission") and _batch_of_own_province(user, submission)
+
+
 class ProvinceSubmissionQuerySet(ScopedQuerySet):
     province_field = "province"
+    policy = Policy(
+        view={Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF, Role.OFFICER},
+        # Officers send their own province's batch.
+        submit=Rule(roles=frozenset({Role.OFFICER}), scope=NO_OBJECT, check=_batch_of_own_province),
+        # Verify, return and unlock: the ministry for every province, officers with the
+        # verifier permission for their own.
+        verify=Rule(roles=ORGANISERS, scope=NO_OBJECT, check=_verifier),
+    )
 
 
 class ProvinceSubmission(models.Model):
@@ -208,6 +253,7 @@ class ReviewEvent(models.Model):
 
 class SurveyImportQuerySet(ScopedQuerySet):
     province_field = "province"
+    policy = Policy(view=ORGANISERS, add={Role.MINISTRY_ADMIN, Role.OFFICER})
 
     def visible_to(self, user):
         return super().visible_to(user) | self.filter(user=user) if user is not None and user.is_authenticated else self.none()
@@ -252,6 +298,7 @@ class ImpactRollupQuerySet(ScopedQuerySet):
     """Aggregates, never single businesses: everyone reads published waves; officers also read
     their own province and the national totals of the waves they work on."""
     province_field = "province"
+    policy = Policy(view=EVERYONE)
 
     def public(self):
         return self.filter(wave__status=SurveyWave.Status.PUBLISHED)

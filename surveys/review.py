@@ -8,19 +8,23 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from programs.roles import Role, province_id_of, role_of
+from programs.policy import can
 
 from .choices import ReviewStatus
-from .models import ProvinceSubmission, ReviewEvent, SurveyResponse, SurveyWave
+from .models import ProvinceSubmission, ReviewEvent, SurveyResponse
 
 
-def can_verify(user, province_id):
-    """Ministry staff and admins verify any province; officers need the verifier permission
-    and verify only their own province."""
-    role = role_of(user)
-    if role in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF):
-        return True
-    return role == Role.OFFICER and province_id_of(user) == province_id and user.has_perm("surveys.verify_submission")
+def provinces_where(user, action, *, wave, province_ids):
+    """The provinces among ``province_ids`` whose batch of ``wave`` ``user`` may ``action``
+    ("submit" or "verify", as ProvinceSubmission's policy says), for the review page's buttons."""
+    if not can(user, action, ProvinceSubmission):
+        return set()
+    return {province_id for province_id in province_ids if can(user, action, ProvinceSubmission(wave=wave, province_id=province_id))}
+
+
+def can_verify(user, province_id, *, wave=None):
+    """May ``user`` verify, return or unlock the province's batch (see ProvinceSubmission's policy)?"""
+    return can(user, "verify", ProvinceSubmission(wave=wave, province_id=province_id))
 
 
 def _set_status(queryset, status, *, user, reason):
@@ -60,9 +64,7 @@ def _submission(wave, province_id):
 @transaction.atomic
 def submission_submit(*, user, wave, province_id):
     """An officer sends the province's drafts (and corrected returns) for verification."""
-    if role_of(user) != Role.OFFICER or province_id_of(user) != province_id:
-        raise PermissionDenied
-    if not SurveyWave.objects.visible_to(user).filter(pk=wave.pk).exists():
+    if not can(user, "submit", ProvinceSubmission(wave=wave, province_id=province_id)) or not can(user, "view", wave):
         raise PermissionDenied
     submission = _submission(wave, province_id)
     pending = SurveyResponse.objects.filter(wave=wave, province_id=province_id, status__in=[ReviewStatus.DRAFT, ReviewStatus.RETURNED])
@@ -78,7 +80,7 @@ def submission_submit(*, user, wave, province_id):
 @transaction.atomic
 def submission_decide(*, user, wave, province_id, verify, comment=""):
     """Verify the submitted responses (they lock) or return them for correction with a comment."""
-    if not can_verify(user, province_id):
+    if not can_verify(user, province_id, wave=wave):
         raise PermissionDenied
     if not verify and not comment.strip():
         raise ValidationError({"comment": _("Say what must be corrected.")})
@@ -99,7 +101,7 @@ def submission_decide(*, user, wave, province_id, verify, comment=""):
 @transaction.atomic
 def submission_unlock(*, user, wave, province_id, reason):
     """Re-open verified responses for correction; who and why is recorded."""
-    if not can_verify(user, province_id):
+    if not can_verify(user, province_id, wave=wave):
         raise PermissionDenied
     if not reason.strip():
         raise ValidationError({"comment": _("Say why the verified responses are unlocked.")})

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Business, Regency, Sector
+from programs.policy import can
 from programs.roles import Role, role_of
 
 from .choices import Channel, ReviewStatus
@@ -37,10 +38,9 @@ class EntryRefused(Exception):
 
 def wave_entry_check(*, wave, user):
     """Raise :class:`EntryRefused` unless ``user`` may enter responses into ``wave`` now."""
-    role = role_of(user)
-    if role not in (Role.OFFICER, Role.MINISTRY_ADMIN):
+    if not can(user, "enter_responses", SurveyWave):
         raise EntryRefused(_("Only provincial officers and ministry admins enter survey responses."))
-    if not SurveyWave.objects.visible_to(user).filter(pk=wave.pk).exists():
+    if not can(user, "enter_responses", wave):
         raise EntryRefused(_("This survey wave is not open to your province."))
     if not wave.accepts_entries:
         raise EntryRefused(

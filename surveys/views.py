@@ -1,17 +1,18 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Q
 from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_filters.views import FilterView
 
 from programs.models import Business, Province
+from programs.policy import RouteRule, can
 from programs.roles import Role, province_id_of, role_of
-from programs.views.mixins import ScopedQuerysetMixin
+from programs.views.mixins import ActionRequiredMixin, action_required, safe_next
 
 from . import review
 from .choices import ReviewStatus
@@ -24,8 +25,7 @@ from .services import ANSWER_FIELDS, EntryRefused, response_save, wave_entry_che
 from .workbook import template_xlsx
 
 
-def _wave(request, code):
-    return get_object_or_404(SurveyWave.objects.visible_to(request.user).select_related("province"), code=code)
+WAVES = SurveyWave.objects.select_related("province")
 
 
 def _can_enter(user, wave):
@@ -36,26 +36,35 @@ def _can_enter(user, wave):
     return True
 
 
-@login_required
+@action_required("view", SurveyWave)
 def wave_list(request):
-    waves = SurveyWave.objects.visible_to(request.user).select_related("province")
-    editable = set(SurveyWave.objects.editable_by(request.user).values_list("pk", flat=True))
-    can_create = role_of(request.user) in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF, Role.OFFICER)
-    return render(request, "surveys/wave_list.html", {"waves": waves, "editable": editable, "can_create": can_create})
+    user = request.user
+    waves = SurveyWave.objects.visible_to(user).select_related("province")
+    editable = set(SurveyWave.objects.editable_by(user).values_list("pk", flat=True)) if can(user, "change", SurveyWave) else set()
+    context = {
+        "waves": waves, "editable": editable, "can_create": can(user, "add", SurveyWave),
+        "can_enter": can(user, "enter_responses", SurveyWave), "can_review": can(user, "review", SurveyWave),
+    }
+    return render(request, "surveys/wave_list.html", context)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def wave_edit(request, code=None):
+@action_required("add", SurveyWave)
+def wave_create(request):
     """Ministry staff run national waves; officers may run waves for their own province."""
+    return _wave_form_page(request, None)
+
+
+@require_http_methods(["GET", "POST"])
+@action_required("change", SurveyWave, lookup="code", field="code")
+def wave_edit(request, wave):
+    return _wave_form_page(request, wave)
+
+
+def _wave_form_page(request, wave):
+    # Which provinces a wave may be for follows the user's scope; the saved wave is checked
+    # against ``editable_by`` below all the same.
     role = role_of(request.user)
-    if role not in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF, Role.OFFICER):
-        raise PermissionDenied
-    wave = None
-    if code:
-        wave = get_object_or_404(SurveyWave.objects.visible_to(request.user), code=code)
-        if not SurveyWave.objects.editable_by(request.user).filter(pk=wave.pk).exists():
-            raise PermissionDenied
     if role == Role.OFFICER:
         provinces, national = Province.objects.filter(pk=province_id_of(request.user)), False
     elif role == Role.MINISTRY_STAFF:
@@ -67,16 +76,18 @@ def wave_edit(request, code=None):
         saved = form.save(commit=False)
         if saved.created_by_id is None:
             saved.created_by = request.user
-        saved.save()
+        with transaction.atomic():
+            saved.save()
+            if not can(request.user, "change", saved):
+                raise PermissionDenied
         messages.success(request, _("Survey wave %(code)s saved.") % {"code": saved.code})
         return redirect("survey-wave-list")
     return render(request, "surveys/wave_form.html", {"form": form, "wave": wave})
 
 
-@login_required
-def business_search(request, code):
+@action_required("enter_responses", WAVES, lookup="code", field="code")
+def business_search(request, wave):
     """Autocomplete for the entry form: businesses the user may survey, by NIB or name."""
-    wave = _wave(request, code)
     query = request.GET.get("q", "").strip()
     matches = Business.objects.none()
     if len(query) >= 2:
@@ -90,11 +101,10 @@ def business_search(request, code):
     return render(request, "surveys/includes/business_matches.html", {"matches": matches, "wave": wave, "query": query})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def response_entry(request, code):
+@action_required("enter_responses", WAVES, lookup="code", field="code")
+def response_entry(request, wave):
     """Form entry built for speed: pick a business, type, "save and next"."""
-    wave = _wave(request, code)
     if not _can_enter(request.user, wave):
         try:
             wave_entry_check(wave=wave, user=request.user)
@@ -138,14 +148,18 @@ def response_entry(request, code):
     )
 
 
-class ResponseListView(ScopedQuerysetMixin, FilterView):
+class ResponseListView(ActionRequiredMixin, FilterView):
+    """A wave's responses within the user's scope."""
+
     model = SurveyResponse
+    route_rule = RouteRule(model=SurveyWave, action="view", lookup="code", field="code")
+    route_queryset = WAVES
     filterset_class = SurveyResponseFilterSet
     paginate_by = 50
     template_name = "surveys/response_list.html"
 
     def get_queryset(self):
-        self.wave = _wave(self.request, self.kwargs["code"])
+        self.wave = self.checked_object
         return super().get_queryset().filter(wave=self.wave).select_related("business", "province", "regency", "sector")
 
     def get_context_data(self, **kwargs):
@@ -155,18 +169,16 @@ class ResponseListView(ScopedQuerysetMixin, FilterView):
         return context
 
 
-@login_required
-def template_download(request, code):
-    wave = _wave(request, code)
+@action_required("enter_responses", WAVES, lookup="code", field="code")
+def template_download(request, wave):
     response = HttpResponse(template_xlsx(wave), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="templat-survei-{wave.code}.xlsx"'
     return response
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def upload(request, code):
-    wave = _wave(request, code)
+@action_required("enter_responses", WAVES, lookup="code", field="code")
+def upload(request, wave):
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -180,34 +192,33 @@ def upload(request, code):
     return render(request, "surveys/upload.html", {"wave": wave, "form": form, "imports": imports})
 
 
-def _import(request, pk):
-    return get_object_or_404(SurveyImport.objects.visible_to(request.user).select_related("wave"), pk=pk)
+IMPORTS = SurveyImport.objects.select_related("wave")
 
 
-@login_required
-def import_detail(request, pk):
-    record = _import(request, pk)
+@action_required("view", IMPORTS, lookup="pk")
+def import_detail(request, record):
     template = "surveys/includes/import_status.html" if request.htmx else "surveys/import_detail.html"
     return render(request, template, {"record": record, "running": record.status in (SurveyImport.Status.QUEUED, SurveyImport.Status.RUNNING)})
 
 
-@login_required
-def import_report(request, pk):
-    record = _import(request, pk)
+@action_required("view", IMPORTS, lookup="pk")
+def import_report(request, record):
     if not record.error_report:
         raise Http404
     return FileResponse(record.error_report.open("rb"), as_attachment=True, filename=f"kesalahan-impor-{record.pk}.xlsx")
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def review_page(request, code):
+@action_required("review", WAVES, lookup="code", field="code")
+def review_page(request, wave):
     """Submit (officers), verify / return / unlock (verifiers), province by province."""
-    wave = _wave(request, code)
     if request.method == "POST":
         form = ReviewForm(request.POST)
         form.is_valid()
-        province = get_object_or_404(Province, code=request.POST.get("province"))
+        province = Province.objects.filter(code=request.POST.get("province", "")[:10]).first()
+        if province is None:
+            messages.error(request, _("Choose a province."))
+            return redirect("survey-review", wave.code)
         action = request.POST.get("action")
         comment = form.cleaned_data.get("comment", "")
         try:
@@ -225,30 +236,29 @@ def review_page(request, code):
             messages.success(request, _("%(province)s: %(count)s response(s) updated.") % {"province": province.name, "count": count})
         return redirect("survey-review", wave.code)
     table = completeness(wave=wave, user=request.user)
-    submissions = {s.province_id: s for s in ProvinceSubmission.objects.filter(wave=wave).prefetch_related("events__user")}
+    submissions = {s.province_id: s for s in ProvinceSubmission.objects.visible_to(request.user).filter(wave=wave).prefetch_related("events__user")}
+    verifiable = review.provinces_where(request.user, "verify", wave=wave, province_ids=[row["province"].pk for row in table])
+    submittable = review.provinces_where(request.user, "submit", wave=wave, province_ids=[row["province"].pk for row in table])
     for row in table:
         row["submission"] = submissions.get(row["province"].pk)
-        row["can_verify"] = review.can_verify(request.user, row["province"].pk)
-        row["can_submit"] = role_of(request.user) == Role.OFFICER and province_id_of(request.user) == row["province"].pk
+        row["can_verify"] = row["province"].pk in verifiable
+        row["can_submit"] = row["province"].pk in submittable
     return render(request, "surveys/review.html", {"wave": wave, "table": table, "statuses": ReviewStatus})
 
 
-@login_required
-def completeness_page(request, code):
-    wave = _wave(request, code)
-    if role_of(request.user) not in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF, Role.OFFICER):
-        raise PermissionDenied
+@action_required("review", WAVES, lookup="code", field="code")
+def completeness_page(request, wave):
     table = completeness(wave=wave, user=request.user)
     totals = {key: sum(row[key] for row in table) for key in ("expected", "entered", "submitted", "verified", "on_time", "warnings")}
     warnings = responses_with_warnings(wave=wave, user=request.user)
-    return render(request, "surveys/completeness.html", {"wave": wave, "table": table, "totals": totals, "warnings": warnings})
+    context = {"wave": wave, "table": table, "totals": totals, "warnings": warnings, "can_confirm": can(request.user, "confirm_warnings", SurveyResponse)}
+    return render(request, "surveys/completeness.html", context)
 
 
-@login_required
 @require_POST
-def confirm_warnings(request, pk):
-    response = get_object_or_404(SurveyResponse.objects.editable_by(request.user), pk=pk)
+@action_required("confirm_warnings", SurveyResponse.objects.select_related("wave"), lookup="pk")
+def confirm_warnings(request, response):
     response.warnings_confirmed = True
     response.save(update_fields=["warnings_confirmed", "updated_at"])
     messages.success(request, _("Warnings confirmed."))
-    return redirect(request.POST.get("next") or reverse("survey-completeness", args=[response.wave.code]))
+    return safe_next(request, reverse("survey-completeness", args=[response.wave.code]))

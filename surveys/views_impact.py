@@ -2,16 +2,18 @@
 province's page (where officers land). Filters swap the page body with htmx; every table
 under a chart downloads as XLSX or CSV."""
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from programs.models import Province
+from programs.views.mixins import action_required
 from programs.roles import Role, role_of
 from programs.scale import Scale
 
 from . import dashboards, impact
 from .forms import ImpactSliceForm
+from .models import ImpactRollup
 
 
 def _context(request, *, province=None):
@@ -38,18 +40,28 @@ def _render(request, template, context):
     return render(request, template, context)
 
 
-def national_dashboard(request, *, template="surveys/impact_national.html", extra=None):
+def national_page(request, *, template="surveys/impact_national.html", extra=None):
     """Headline figures, map, charts and tables for the nation (or the filtered slice).
     The ministry's home page is this page with a few more lines (``template``, ``extra``)."""
     return _render(request, template, {**_context(request), **(extra or {})})
 
 
-def province_dashboard(request, code, *, template="surveys/impact_province.html", extra=None):
+def province_page(request, province, *, template="surveys/impact_province.html", extra=None):
     """The same for one province, with its regencies and the businesses hit hardest."""
-    province = get_object_or_404(Province.objects.select_related("parent_2020"), code=code)
     return _render(request, template, {**_context(request, province=province), **(extra or {})})
 
 
+@action_required("view", ImpactRollup)
+def national_dashboard(request):
+    return national_page(request)
+
+
+@action_required("view", Province.objects.select_related("parent_2020"), lookup="code", field="code")
+def province_dashboard(request, province):
+    return province_page(request, province)
+
+
+@action_required("view", ImpactRollup)
 def table_download(request, name, fmt):
     """One dashboard table as XLSX or CSV, for the same filters (``province`` in the query
     string for a province page)."""

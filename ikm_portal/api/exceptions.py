@@ -1,6 +1,9 @@
 """API errors as field errors, never a 500 for a client's mistake."""
 from django.core.exceptions import ValidationError as DjangoValidationError
-from rest_framework import serializers
+from django.db.models import ProtectedError, RestrictedError
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status
+from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -9,4 +12,7 @@ def exception_handler(exc, context):
     if isinstance(exc, DjangoValidationError):
         detail = exc.message_dict if hasattr(exc, "error_dict") else {"non_field_errors": exc.messages}
         exc = serializers.ValidationError(detail)
+    # Deleting a record others depend on (a business with survey responses) is a conflict.
+    if isinstance(exc, (ProtectedError, RestrictedError)):
+        return Response({"detail": _("This record is still used by other records and cannot be deleted.")}, status=status.HTTP_409_CONFLICT)
     return drf_exception_handler(exc, context)

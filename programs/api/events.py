@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import permissions, serializers, status
+from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -13,7 +13,7 @@ from .. import events
 from ..filtersets import EventFilterSet
 from ..forms import EventForm
 from ..models import Business, Event, Organisation, Province, Regency, Registration, Sector
-from .base import CanEditInScope, ScopedModelViewSet
+from .base import ScopedModelViewSet
 
 
 class EventSerializer(serializers.ModelSerializer):
@@ -90,12 +90,9 @@ class EventViewSet(ScopedModelViewSet):
     filterset_class = EventFilterSet
     ordering_fields = ["starts_at"]
 
-    def get_permissions(self):
-        if self.action in ("list", "retrieve"):
-            return [permissions.AllowAny()]
-        if self.action in ("register", "cancel", "registrations"):
-            return [permissions.IsAuthenticated()]  # the services check whose businesses
-        return [permissions.IsAuthenticated(), CanEditInScope()]
+    # ``cancel`` here cancels a registration of the caller's business, not the event: those who
+    # may register may cancel; the service checks whose business it is.
+    policy_actions = {"register": "register", "cancel": "register", "registrations": "view"}
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from ..models import Business, Organisation, Province, Regency, Sector
-from ..selectors import can_see_personal_data
+from ..selectors import businesses_with_personal_data, can_see_personal_data
 from ..services import business_save
 
 PERSONAL_FIELDS = ("nik", "phone", "email")
@@ -65,10 +65,19 @@ class BusinessSerializer(serializers.ModelSerializer):
     def to_representation(self, business):
         data = super().to_representation(business)
         request = self.context.get("request")
-        if request is not None and not can_see_personal_data(request.user, business):
+        if request is not None and not self._shows_personal_data(request.user, business):
             for field in PERSONAL_FIELDS:
                 data.pop(field, None)
         return data
+
+    def _shows_personal_data(self, user, business):
+        # A list asks the policy once for its whole page, not once per row.
+        page = self.parent if isinstance(self.parent, serializers.ListSerializer) else None
+        if page is None or not isinstance(page.instance, (list, tuple)):
+            return can_see_personal_data(user, business)
+        if not hasattr(page, "_personal_ids"):
+            page._personal_ids = businesses_with_personal_data(user, [item.pk for item in page.instance])
+        return business.pk in page._personal_ids
 
     def create(self, validated_data):
         return business_save(user=self.context["request"].user, data=validated_data)

@@ -1,16 +1,13 @@
 import django_filters
-from rest_framework import permissions, viewsets
 
 from ..filtersets import BusinessFilterSet
 from ..models import Business, Organisation, Province, Regency, Sector
-from .base import ScopedModelViewSet
+from .base import ScopedModelViewSet, ScopedReadOnlyModelViewSet
 from .serializers import BusinessSerializer, OrganisationSerializer, ProvinceSerializer, RegencySerializer, SectorSerializer
 
 
-class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
-    """Reference data is public."""
-
-    permission_classes = [permissions.AllowAny]
+class ReferenceViewSet(ScopedReadOnlyModelViewSet):
+    """Reference data is public (their policy: anyone views)."""
 
 
 class ProvinceViewSet(ReferenceViewSet):

@@ -1,7 +1,6 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DetailView
@@ -11,17 +10,14 @@ from ..filtersets import BusinessFilterSet
 from ..forms import BusinessForm
 from ..models import Business, Regency
 from ..pagination import CappedCountPaginator
+from ..policy import EVERYONE, RouteRule, can
 from ..roles import Role, province_id_of, role_of
 from ..selectors import business_possible_duplicates, can_see_personal_data
 from ..services import business_save, normalise_phone
-from .mixins import ScopedQuerysetMixin
+from .mixins import ActionRequiredMixin, action_required, open_to
 
 
-def can_register_businesses(user):
-    return role_of(user) in (Role.MINISTRY_ADMIN, Role.OFFICER, Role.OWNER)
-
-
-class BusinessListView(ScopedQuerysetMixin, FilterView):
+class BusinessListView(ActionRequiredMixin, FilterView):
     model = Business
     filterset_class = BusinessFilterSet
     paginate_by = 25
@@ -57,22 +53,21 @@ class BusinessListView(ScopedQuerysetMixin, FilterView):
         query = self.request.GET.copy()
         query.pop("page", None)
         context["querystring"] = query.urlencode()
-        context["can_register"] = can_register_businesses(self.request.user)
+        context["can_register"] = can(self.request.user, "add", Business)
         return context
 
 
-class BusinessDetailView(ScopedQuerysetMixin, DetailView):
+class BusinessDetailView(ActionRequiredMixin, DetailView):
     model = Business
-
-    def get_queryset(self):
-        return super().get_queryset().select_related("province", "regency", "sector", "owner")
+    route_rule = RouteRule(model=Business, action="view", lookup="pk")
+    route_queryset = Business.objects.select_related("province", "regency", "sector", "owner")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         business = self.object
         user = self.request.user
         context["show_personal_data"] = can_see_personal_data(user, business)
-        context["can_edit"] = Business.objects.editable_by(user).filter(pk=business.pk).exists()
+        context["can_edit"] = can(user, "change", business)
         context["history"] = business.history.select_related("history_user")[:10] if context["show_personal_data"] else []
         return context
 
@@ -109,24 +104,20 @@ def _business_form_page(request, *, instance):
     return render(request, "programs/business_form.html", {"form": form, "duplicates": duplicates, "object": instance})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@action_required("add", Business)
 def business_create(request):
-    if not can_register_businesses(request.user):
-        raise PermissionDenied
     return _business_form_page(request, instance=None)
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def business_update(request, pk):
-    business = get_object_or_404(Business.objects.visible_to(request.user).select_related("province"), pk=pk)
-    if not Business.objects.editable_by(request.user).filter(pk=pk).exists():
-        raise PermissionDenied
+@action_required("change", Business.objects.select_related("province"), lookup="pk")
+def business_update(request, business):
     return _business_form_page(request, instance=business)
 
 
 @require_GET
+@open_to(EVERYONE)
 def regency_options(request):
     """``<option>``s of a province's regencies, for the pickers that follow the province."""
     code = request.GET.get("province", "")

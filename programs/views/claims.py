@@ -1,23 +1,20 @@
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from ..forms import BusinessClaimForm
 from ..models import BusinessClaim
-from ..roles import Role, role_of
+from ..policy import can
 from ..services import claim_decide, claim_request
+from .mixins import action_required
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
+@action_required("add", BusinessClaim)
 def claim_create(request):
     """An IKM owner claims a business an officer registered, by its NIB."""
-    if role_of(request.user) != Role.OWNER:
-        raise PermissionDenied
     form = BusinessClaimForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -33,28 +30,24 @@ def claim_create(request):
     return render(request, "programs/claim_form.html", {"form": form, "claims": claims})
 
 
-@login_required
+@action_required("review", BusinessClaim)
 def claim_list(request):
     """Officers decide the claims on their province's businesses."""
-    if role_of(request.user) not in (Role.OFFICER, Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF):
-        raise PermissionDenied
     claims = (
         BusinessClaim.objects.visible_to(request.user)
         .select_related("business__province", "business__regency", "claimant", "decided_by")
         .order_by("status", "-created_at")[:200]
     )
-    can_decide = role_of(request.user) in (Role.OFFICER, Role.MINISTRY_ADMIN)
+    can_decide = can(request.user, "decide", BusinessClaim)
     return render(request, "programs/claim_list.html", {"claims": claims, "can_decide": can_decide})
 
 
-@login_required
 @require_POST
-def claim_decide_view(request, pk):
+@action_required("decide", BusinessClaim, lookup="pk")
+def claim_decide_view(request, claim):
     approve = request.POST.get("decision") == "approve"
     try:
-        claim = claim_decide(user=request.user, claim_id=pk, approve=approve, note=request.POST.get("note", ""))
-    except BusinessClaim.DoesNotExist:
-        raise Http404 from None
+        claim = claim_decide(user=request.user, claim_id=claim.pk, approve=approve, note=request.POST.get("note", "")[:2000])
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

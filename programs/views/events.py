@@ -2,12 +2,11 @@
 for IKM owners, and for organisers the event form, participants, attendance, exports,
 certificates and an overview."""
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,23 +16,14 @@ from .. import event_documents, events
 from ..filtersets import EventFilterSet
 from ..forms import EventForm, RegistrationForm
 from ..models import Event, Registration
-from ..roles import Role, role_of
-from ..selectors import can_see_personal_data
+from ..policy import can
+from ..selectors import businesses_with_personal_data, can_see_personal_data
+from .mixins import action_required, safe_next
 
-ORGANISERS = (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF, Role.OFFICER)
-
-
-def _event(request, pk):
-    return get_object_or_404(Event.objects.visible_to(request.user).select_related("province", "regency", "organiser_province"), pk=pk)
+EVENTS = Event.objects.select_related("province", "regency", "organiser_province")
 
 
-def _editable_event(request, pk):
-    event = _event(request, pk)
-    if not Event.objects.editable_by(request.user).filter(pk=event.pk).exists():
-        raise PermissionDenied
-    return event
-
-
+@action_required("view", Event)
 def event_list(request):
     """Upcoming published events, filtered by province, topic, kind, mode and date; a phone-first card list."""
     filterset = EventFilterSet(
@@ -41,20 +31,20 @@ def event_list(request):
         queryset=Event.objects.visible_to(request.user).upcoming().select_related("province", "regency").order_by("starts_at", "pk"),
     )
     page = Paginator(filterset.qs, 20).get_page(request.GET.get("page"))
-    context = {"filterset": filterset, "page": page, "events": page.object_list, "topics": dict(Event.Topic.choices), "can_organise": role_of(request.user) in ORGANISERS}
+    context = {"filterset": filterset, "page": page, "events": page.object_list, "topics": dict(Event.Topic.choices), "can_organise": can(request.user, "change", Event)}
     template = "programs/includes/event_results.html" if request.htmx and not request.htmx.boosted else "programs/event_list.html"
     return render(request, template, context)
 
 
-def event_detail(request, pk):
-    event = _event(request, pk)
+@action_required("view", EVENTS, lookup="pk")
+def event_detail(request, event):
     user = request.user
     mine = []
     if user.is_authenticated:
         mine = list(Registration.objects.visible_to(user).filter(event=event, business__in=events.registrable_businesses(user)).active().select_related("business"))
         for registration in mine:
             registration.rank = events.waiting_rank(registration)
-    can_edit = Event.objects.editable_by(user).filter(pk=event.pk).exists()
+    can_edit = can(user, "change", event)
     businesses = events.registrable_businesses(user).exclude(pk__in=[r.business_id for r in mine]).order_by("name") if user.is_authenticated else None
     now = timezone.now()
     context = {
@@ -75,10 +65,10 @@ def _zone(event):
     return zoneinfo.ZoneInfo(event.timezone)
 
 
-def event_calendar(request, pk):
+@action_required("view", EVENTS, lookup="pk")
+def event_calendar(request, event):
     """An .ics file for the user's calendar (the meeting link only for those allowed to see it)."""
-    event = _event(request, pk)
-    show_link = Event.objects.editable_by(request.user).filter(pk=event.pk).exists() or (
+    show_link = can(request.user, "change", event) or (
         request.user.is_authenticated
         and Registration.objects.visible_to(request.user).filter(event=event, status=Registration.Status.CONFIRMED, business__owner=request.user).exists()
     )
@@ -88,10 +78,9 @@ def event_calendar(request, pk):
     return response
 
 
-@login_required
 @require_POST
-def event_register(request, pk):
-    event = _event(request, pk)
+@action_required("register", EVENTS, lookup="pk")
+def event_register(request, event):
     form = RegistrationForm(request.POST, businesses=events.registrable_businesses(request.user))
     if not form.is_valid():
         messages.error(request, _("Choose one of your businesses."))
@@ -108,20 +97,19 @@ def event_register(request, pk):
     return redirect("event-detail", pk=event.pk)
 
 
-@login_required
 @require_POST
-def registration_cancel(request, pk):
-    registration = get_object_or_404(Registration.objects.visible_to(request.user), pk=pk)
+@action_required("cancel", Registration.objects.select_related("business"), lookup="pk")
+def registration_cancel(request, registration):
     try:
         events.cancel_registration(user=request.user, registration_id=registration.pk)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("The registration of %(name)s is cancelled.") % {"name": registration.business.name})
-    return redirect(request.POST.get("next") or reverse("event-detail", args=[registration.event_id]))
+    return safe_next(request, reverse("event-detail", args=[registration.event_id]))
 
 
-@login_required
+@action_required("view", Registration)
 def my_registrations(request):
     registrations = list(events.business_registrations(request.user)[:200])
     for registration in registrations:
@@ -129,23 +117,29 @@ def my_registrations(request):
     return render(request, "programs/my_registrations.html", {"registrations": registrations, "now": timezone.now()})
 
 
-@login_required
+@action_required("change", Event)
 def event_manage(request):
     """The organiser's events (all statuses), with seats filled and the waiting list."""
-    if role_of(request.user) not in ORGANISERS:
-        raise PermissionDenied
     filterset = EventFilterSet(request.GET or None, queryset=Event.objects.editable_by(request.user).select_related("province").order_by("-starts_at", "pk"))
     page = Paginator(filterset.qs.annotate(waiting=Count("registrations", filter=Q(registrations__status=Registration.Status.WAITING))), 50).get_page(request.GET.get("page"))
     return render(request, "programs/event_manage.html", {"filterset": filterset, "page": page})
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def event_edit(request, pk=None):
-    if role_of(request.user) not in ORGANISERS:
-        raise PermissionDenied
-    event = _editable_event(request, pk) if pk else Event(organiser_province=getattr(request.user.profile, "province", None))
-    with timezone.override(_zone(event) if pk else timezone.get_current_timezone()):
+@action_required("add", Event)
+def event_create(request):
+    profile = getattr(request.user, "profile", None)
+    return _event_form_page(request, Event(organiser_province=getattr(profile, "province", None)), is_new=True)
+
+
+@require_http_methods(["GET", "POST"])
+@action_required("change", EVENTS, lookup="pk")
+def event_edit(request, event):
+    return _event_form_page(request, event, is_new=False)
+
+
+def _event_form_page(request, event, *, is_new):
+    with timezone.override(timezone.get_current_timezone() if is_new else _zone(event)):
         form = EventForm(request.POST or None, instance=event)
         if request.method == "POST" and form.is_valid():
             try:
@@ -155,13 +149,12 @@ def event_edit(request, pk=None):
             else:
                 messages.success(request, _("The event is saved."))
                 return redirect("event-detail", pk=event.pk)
-        return render(request, "programs/event_form.html", {"form": form, "event": event if pk else None})
+        return render(request, "programs/event_form.html", {"form": form, "event": None if is_new else event})
 
 
-@login_required
 @require_POST
-def event_cancel(request, pk):
-    event = _editable_event(request, pk)
+@action_required("cancel", EVENTS, lookup="pk")
+def event_cancel(request, event):
     try:
         events.event_cancel(user=request.user, event_id=event.pk)
     except ValidationError as error:
@@ -179,11 +172,10 @@ def _participants(request, event):
     )
 
 
-@login_required
 @require_http_methods(["GET", "POST"])
-def event_participants(request, pk):
+@action_required("manage_participants", EVENTS, lookup="pk")
+def event_participants(request, event):
     """Participants, attendance in bulk on the day, and the export."""
-    event = _editable_event(request, pk)
     if request.method == "POST":
         try:
             present = events.attendance_mark(user=request.user, event=event, attended_ids=request.POST.getlist("attended"))
@@ -193,10 +185,11 @@ def event_participants(request, pk):
             messages.success(request, _("Attendance saved: %(count)s present.") % {"count": present})
         return redirect("event-participants", pk=event.pk)
     registrations = list(_participants(request, event))
+    # UU PDP: a participant from another province keeps their phone from this officer.
+    personal_ids = businesses_with_personal_data(request.user, {r.business_id for r in registrations})
     waiting_rank = 0
     for registration in registrations:
-        # UU PDP: a participant from another province keeps their phone from this officer.
-        registration.show_personal = can_see_personal_data(request.user, registration.business)
+        registration.show_personal = registration.business_id in personal_ids
         if registration.status == Registration.Status.WAITING:
             waiting_rank += 1
             registration.rank = waiting_rank
@@ -209,22 +202,22 @@ def event_participants(request, pk):
     return render(request, "programs/event_participants.html", context)
 
 
-@login_required
-def event_participants_xlsx(request, pk):
-    event = _editable_event(request, pk)
+@action_required("manage_participants", EVENTS, lookup="pk")
+def event_participants_xlsx(request, event):
+    registrations = list(_participants(request, event))
+    personal_ids = businesses_with_personal_data(request.user, {r.business_id for r in registrations})
     data = event_documents.participants_xlsx(
-        event, _participants(request, event), personal=can_see_personal_data(request.user),
-        personal_for=lambda business: can_see_personal_data(request.user, business),
+        event, registrations, personal=can_see_personal_data(request.user),
+        personal_for=lambda business: business.pk in personal_ids,
     )
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="peserta-acara-{event.pk}.xlsx"'
     return response
 
 
-@login_required
-def certificate(request, pk):
+@action_required("view", Registration.objects.select_related("event", "business", "business__regency"), lookup="pk")
+def certificate(request, registration):
     """The certificate of attendance, for the participant's owner and the organisers."""
-    registration = get_object_or_404(Registration.objects.visible_to(request.user).select_related("event", "business", "business__regency"), pk=pk)
     if not registration.attended:
         raise Http404(_("A certificate is issued only to those who attended."))
     response = HttpResponse(event_documents.certificate_pdf(registration), content_type="application/pdf")
@@ -232,12 +225,12 @@ def certificate(request, pk):
     return response
 
 
-@login_required
+@action_required("overview", Event)
 def event_overview(request):
     """Events by province, topic and month; seats filled, attendance and participants by sector (SQL aggregates, scoped)."""
-    if role_of(request.user) not in ORGANISERS:
-        raise PermissionDenied
     from ..selectors import events_overview
 
-    year = int(request.GET.get("year") or timezone.localdate().year)
+    this_year = timezone.localdate().year
+    year = request.GET.get("year", "")
+    year = int(year) if year.isdigit() and 2020 <= int(year) <= this_year + 1 else this_year
     return render(request, "programs/event_overview.html", {"overview": events_overview(request.user, year=year), "year": year, "years": range(2020, timezone.localdate().year + 2)})

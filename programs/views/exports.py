@@ -4,20 +4,20 @@ The filters travel in the query string, exactly as on the list page. Export file
 personal data, so a job is visible to the user who asked for it only (others get a 404) and
 no response here may be cached.
 """
-from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, StreamingHttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from ..exports import business_csv_stream, export_params, export_start
-from ..models import ExportJob
+from ..models import Business, ExportJob
+from .mixins import action_required
 
 
 @require_GET
-@login_required
 @never_cache
+@action_required("export", Business)
 def business_export_csv(request):
     """Stream the filtered, scoped list: the first rows leave at once, a million never time out."""
     response = StreamingHttpResponse(business_csv_stream(request.user, request.GET), content_type="text/csv; charset=utf-8")
@@ -28,7 +28,7 @@ def business_export_csv(request):
 
 
 @require_POST
-@login_required
+@action_required("export", Business)
 def business_export_xlsx(request):
     """Queue an XLSX of the filtered list (filters in the query string) and show its progress."""
     job = export_start(user=request.user, kind="businesses", params=export_params(request.GET))
@@ -36,8 +36,8 @@ def business_export_xlsx(request):
 
 
 @require_GET
-@login_required
 @never_cache
+@action_required("view", ExportJob)
 def export_list(request):
     jobs = ExportJob.objects.visible_to(request.user)[:50]
     return render(request, "programs/exports/export_list.html", {"jobs": jobs})
@@ -54,28 +54,25 @@ def _status_context(job):
 
 
 @require_GET
-@login_required
 @never_cache
-def export_detail(request, pk):
-    job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
+@action_required("view", ExportJob, lookup="pk")
+def export_detail(request, job):
     return render(request, "programs/exports/export_detail.html", _status_context(job))
 
 
 @require_GET
-@login_required
 @never_cache
-def export_progress(request, pk):
+@action_required("view", ExportJob, lookup="pk")
+def export_progress(request, job):
     """The status partial that the detail page swaps in every two seconds (htmx)."""
-    job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
     return render(request, "programs/exports/includes/export_status.html", _status_context(job))
 
 
 @require_GET
-@login_required
 @never_cache
-def export_download(request, pk):
+@action_required("view", ExportJob, lookup="pk")
+def export_download(request, job):
     """The finished file, through Django so the scope check applies (MEDIA_URL is not public)."""
-    job = get_object_or_404(ExportJob.objects.visible_to(request.user), pk=pk)
     if job.status != ExportJob.Status.DONE or not job.file:
         raise Http404
     try:

@@ -4,9 +4,11 @@
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import generics, permissions, serializers
+from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.response import Response
+
+from programs.api.base import PolicyPermission
 
 from .. import impact
 from ..forms import ImpactSliceForm
@@ -63,7 +65,9 @@ def _empty_row(slice_):
 
 
 class _ImpactView(generics.GenericAPIView):
-    permission_classes = [permissions.AllowAny]
+    permission_classes = [PolicyPermission]
+    policy_model = ImpactRollup
+    policy_action = "view"
     serializer_class = ImpactFiguresSerializer
     filter_backends = []
 

@@ -1,6 +1,5 @@
 import pandas as pd
 from django.db import transaction
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers, status
@@ -39,6 +38,7 @@ class SurveyResponseViewSet(ScopedModelViewSet):
     serializer_class = SurveyResponseSerializer
     filterset_class = SurveyResponseFilterSet
     ordering_fields = ["updated_at", "turnover_before", "turnover_after"]
+    policy_actions = {"bulk": "add"}
 
     def perform_destroy(self, instance):
         super().perform_destroy(instance)
@@ -61,7 +61,12 @@ class SurveyResponseViewSet(ScopedModelViewSet):
     def bulk(self, request):
         """Write many responses to one wave; each item is answered (created, updated or its errors).
         Items are identified by ``business`` (id) or ``nib``. Valid items are written even when others fail."""
-        wave = get_object_or_404(SurveyWave.objects.visible_to(request.user), code=request.data.get("wave"))
+        if not isinstance(request.data, dict):
+            return Response({"non_field_errors": [_("Send an object with “wave” and “responses”.")]}, status=400)
+        code = request.data.get("wave")
+        wave = SurveyWave.objects.visible_to(request.user).filter(code=code).first() if isinstance(code, str) else None
+        if wave is None:
+            return Response({"wave": [_("No survey wave with this code is open to you.")]}, status=400)
         items = request.data.get("responses")
         if not isinstance(items, list) or not items:
             return Response({"responses": [_("Give a non-empty list of responses.")]}, status=400)
