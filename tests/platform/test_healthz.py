@@ -13,7 +13,7 @@ def test_healthy(client, db):
     assert response.status_code == 200
     body = response.json()
     assert body["status"] == "ok"
-    assert body["database"] == {"status": "ok", "vendor": "postgresql"}
+    assert body["database"] == {"status": "ok"}
     assert body["cache"]["status"] == "ok"
     assert body["broker"]["status"] == "ok"
 
