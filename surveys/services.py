@@ -48,6 +48,18 @@ def wave_entry_check(*, wave, user):
         )
 
 
+@transaction.atomic
+def wave_save(*, user, wave):
+    """Validate and save a survey wave built by the page form or the API: its fields, its
+    ``clean`` and the table's constraints, so a bad wave is a field error (400), never a
+    database error. The callers' doors check the saved wave against the user's scope."""
+    if wave.created_by_id is None:
+        wave.created_by = user
+    wave.full_clean(validate_constraints=True)
+    wave.save()
+    return wave
+
+
 def _regency_ids(codes):
     """Kemendagri 2025 codes, old 2021 codes and BPS codes → regency id (2020 data uses the old ones)."""
     codes = {str(code).strip() for code in codes if str(code).strip()}

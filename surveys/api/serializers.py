@@ -28,12 +28,25 @@ class SurveyWaveSerializer(serializers.ModelSerializer):
                 attrs[name] = attrs[name].replace(day=1)
         return attrs
 
+    def create(self, validated_data):
+        return self._save(SurveyWave(), validated_data)
+
+    def update(self, wave, validated_data):
+        return self._save(wave, validated_data)
+
+    def _save(self, wave, validated_data):
+        from ..services import wave_save
+
+        for name, value in validated_data.items():
+            setattr(wave, name, value)
+        return wave_save(user=self.context["request"].user, wave=wave)
+
 
 class SurveyResponseSerializer(serializers.ModelSerializer):
     """One business's answers to one wave. Sending the same wave and business again updates it."""
 
     wave = serializers.SlugRelatedField(slug_field="code", queryset=SurveyWave.objects.all())
-    nib = serializers.CharField(source="business.nib", read_only=True)
+    nib = serializers.CharField(source="business.nib", read_only=True, allow_null=True)
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
     regency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     sector = serializers.SlugRelatedField(slug_field="slug", read_only=True)
