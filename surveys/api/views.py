@@ -46,6 +46,7 @@ class SurveyResponseViewSet(ScopedModelViewSet):
 
         transaction.on_commit(lambda: responses_changed(wave=instance.wave, province_ids=[instance.province_id]))
 
+    @extend_schema(responses={201: SurveyResponseSerializer, 200: SurveyResponseSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -55,7 +56,8 @@ class SurveyResponseViewSet(ScopedModelViewSet):
 
     @extend_schema(
         request=inline_serializer("SurveyResponseBulk", {"wave": serializers.CharField(), "responses": serializers.ListField(child=serializers.DictField())}),
-        responses=inline_serializer("SurveyResponseBulkResult", {"results": serializers.ListField(child=serializers.DictField())}),
+        # 200: every item written; 207: some written, some refused; 400: none written.
+        responses=dict.fromkeys((200, 207), inline_serializer("SurveyResponseBulkResult", {"results": serializers.ListField(child=serializers.DictField())})),
     )
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request):
