@@ -6,6 +6,7 @@ from programs.roles import Role, province_id_of, role_of
 
 from ..choices import Need, OperatingStatus, Problem
 from ..models import SurveyResponse, SurveyWave
+from ..services import ANSWER_FIELDS
 
 
 class SurveyWaveSerializer(serializers.ModelSerializer):
@@ -84,3 +85,15 @@ class SurveyResponseSerializer(serializers.ModelSerializer):
             user=self.context["request"].user, wave=response.wave, business=response.business, data=data,
             channel="api", confirm_warnings=validated_data.get("confirm_warnings", False),
         )
+
+
+class SurveyResponseBulkItemSerializer(SurveyResponseSerializer):
+    """One item of ``survey-responses/bulk/`` (described in the schema; the items are checked
+    by the rules uploads use, which also read amounts written as ``"Rp 25.000.000"``): the
+    business by its ``business`` id or its ``nib``, and its answers."""
+
+    business = serializers.IntegerField(required=False)
+    nib = serializers.CharField(required=False, min_length=13, max_length=13)
+
+    class Meta(SurveyResponseSerializer.Meta):
+        fields = ["business", "nib", *ANSWER_FIELDS]

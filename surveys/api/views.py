@@ -13,7 +13,7 @@ from ..filtersets import SurveyResponseFilterSet, SurveyWaveFilterSet
 from ..models import SurveyResponse, SurveyWave
 from ..services import ANSWER_FIELDS, EntryRefused, responses_check, responses_write, wave_entry_check
 from ..validation import CheckResult
-from .serializers import SurveyResponseSerializer, SurveyWaveSerializer
+from .serializers import SurveyResponseBulkItemSerializer, SurveyResponseSerializer, SurveyWaveSerializer
 
 BULK_MAX = 1000
 
@@ -55,7 +55,10 @@ class SurveyResponseViewSet(ScopedModelViewSet):
         return Response(serializer.data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=inline_serializer("SurveyResponseBulk", {"wave": serializers.CharField(), "responses": serializers.ListField(child=serializers.DictField())}),
+        request=inline_serializer("SurveyResponseBulk", {
+            "wave": serializers.CharField(),
+            "responses": serializers.ListField(child=SurveyResponseBulkItemSerializer(), min_length=1, max_length=BULK_MAX),
+        }),
         # 200: every item written; 207: some written, some refused; 400: none written.
         responses=dict.fromkeys((200, 207), inline_serializer("SurveyResponseBulkResult", {"results": serializers.ListField(child=serializers.DictField())})),
     )
