@@ -3,7 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Business, Event, Province, Regency, Sector
+from .models import Business, Event, Profile, Province, Regency, Sector
+from .roles import Role
 from .scale import Scale
 
 
@@ -61,3 +62,30 @@ class EventFilterSet(django_filters.FilterSet):
 
     def with_topic(self, queryset, name, value):
         return queryset.filter(topics__contains=[value])
+
+
+class AccountFilterSet(django_filters.FilterSet):
+    """Serves the account list page and ``/api/v1/accounts/`` (rows are profiles)."""
+
+    q = django_filters.CharFilter(method="search", label=_("Name, user name or e-mail"))
+    role = django_filters.ChoiceFilter(field_name="user__groups__name", choices=Role.choices, label=_("Role"))
+    province = django_filters.ModelChoiceFilter(
+        field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province")
+    )
+    is_active = django_filters.BooleanFilter(
+        field_name="user__is_active", label=_("Active"),
+        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["q", "role", "province", "is_active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(user__username__icontains=value) | Q(user__email__icontains=value)
+            | Q(user__first_name__icontains=value) | Q(user__last_name__icontains=value)
+        )

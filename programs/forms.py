@@ -4,6 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .roles import Role
+
 
 class LoginForm(AuthenticationForm):
     username = forms.CharField(label=_("User name or e-mail"), max_length=254, widget=forms.TextInput(attrs={"autofocus": True, "autocomplete": "username"}))
@@ -209,3 +211,29 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, businesses, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business"].queryset = businesses
+
+
+class AccountForm(forms.Form):
+    """An account's role and province (and, when changing it, whether it may sign in)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=[(role.value, role.label) for role in (Role.OFFICER, Role.MINISTRY_STAFF, Role.MINISTRY_ADMIN)])
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, to_field_name="code", required=False,
+        help_text=_("Only for provincial officers."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Province
+
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.order_by("code")
+
+
+class AccountInviteForm(AccountForm):
+    email = forms.EmailField(label=_("E-mail"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    field_order = ["email", "full_name", "role", "province"]
+
+
+class AccountChangeForm(AccountForm):
+    is_active = forms.BooleanField(label=_("May sign in"), required=False, help_text=_("Untick to deactivate the account; nothing it recorded is lost."))
