@@ -6,6 +6,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from .jobs import JobMixin
 from .policy import EDITABLE, EVERYONE, NO_OBJECT, NOBODY, ORGANISERS, SIGNED_IN, VISIBLE, Policy, Rule
 from .querysets import ReferenceQuerySet, ScopedQuerySet
 from .roles import Role
@@ -336,7 +337,7 @@ class ExportJobQuerySet(models.QuerySet):
     editable_by = visible_to
 
 
-class ExportJob(models.Model):
+class ExportJob(JobMixin, models.Model):
     """A large export built by a Celery worker, with progress, ending in a file or an error."""
 
     class Status(models.TextChoices):
@@ -367,13 +368,6 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind}.{self.file_format} ({self.get_status_display()})"
-
-    @property
-    def progress(self):
-        """Fraction 0-1 of rows written, or None while the total is unknown."""
-        if not self.total_rows:
-            return 1.0 if self.status == self.Status.DONE else None
-        return min(1.0, self.done_rows / self.total_rows)
 
 
 class EventQuerySet(ScopedQuerySet):
