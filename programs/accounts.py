@@ -46,10 +46,14 @@ def _role_ignoring_activity(user):
     return next((role for role in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF, Role.OFFICER, Role.OWNER) if role.value in names), None)
 
 
-def _validate_role_and_province(role, province):
+def _validate_role_and_province(role, province, *, current_role=None):
+    """Refuse a role or province an account may not have (``current_role``: None for a new one)."""
     errors = {}
-    if role not in INVITABLE_ROLES:
+    if current_role is None and role not in INVITABLE_ROLES:
         errors["role"] = [_("Choose provincial officer, ministry staff or ministry admin; IKM owners sign up themselves.")]
+    elif current_role is not None and (role is None or (role == Role.OWNER) != (current_role == Role.OWNER)):
+        # An owner keeps businesses and registrations; staff accounts are made by invitation.
+        errors["role"] = [_("An IKM owner account stays an owner account; invite staff with an account of their own.")]
     elif role == Role.OFFICER and province is None:
         errors["province"] = [_("A provincial officer needs a province.")]
     elif role != Role.OFFICER and province is not None:
@@ -105,8 +109,8 @@ def account_update(*, by, profile, role, province, is_active):
     role = Role(role) if role in Role.values else None
     if user.pk == by.pk and (role != Role.MINISTRY_ADMIN or not is_active):
         raise ValidationError({"role": [_("You cannot take away your own admin role or deactivate yourself; ask another admin.")]})
-    _validate_role_and_province(role, province)
     before = account_snapshot(user)
+    _validate_role_and_province(role, province, current_role=Role(before["role"]) if before["role"] else None)
     if user.is_active != is_active:
         user.is_active = is_active
         user.save(update_fields=["is_active"])

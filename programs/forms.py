@@ -236,4 +236,5 @@ class AccountInviteForm(AccountForm):
 
 
 class AccountChangeForm(AccountForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
     is_active = forms.BooleanField(label=_("May sign in"), required=False, help_text=_("Untick to deactivate the account; nothing it recorded is lost."))

@@ -167,3 +167,11 @@ def test_api_invites_changes_and_refuses_non_admins(client, admin_user, officer,
     client.force_login(other_officer)
     assert client.post("/api/v1/accounts/", {"email": "y@contoh.id", "role": "officer", "province": "32"}, content_type="application/json").status_code == 403
     assert Profile.objects.filter(user__email="y@contoh.id").count() == 0
+
+
+def test_owner_account_can_be_deactivated_but_not_turned_into_staff(admin_client, owner):
+    url = reverse("account-change", args=[owner.profile.pk])
+    assert admin_client.post(url, {"role": "ministry-admin"}).status_code == 400
+    assert admin_client.post(url, {"role": "owner"}).status_code == 302
+    owner.refresh_from_db()
+    assert not owner.is_active and not owner.is_superuser
