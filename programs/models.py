@@ -570,7 +570,26 @@ class AccountChange(models.Model):
     def __str__(self):
         return f"{self.account} · {self.get_action_display()}"
 
+    #: The snapshot's keys as people read them.
+    FIELD_LABELS = {
+        "name": _("Name"), "email": _("E-mail"), "role": _("Role"), "province": _("Province"),
+        "is_active": _("May sign in"), "locked_out": _("Locked out"),
+    }
+
     @property
     def changed_fields(self):
-        """``[(field, before, after)]`` of what the change altered."""
-        return [(key, self.before.get(key), self.after.get(key)) for key in self.after if self.before.get(key) != self.after.get(key)]
+        """``[(label, before, after)]`` of what the change altered, in the reader's words."""
+        return [
+            (self.FIELD_LABELS.get(key, key), self._shown(key, self.before.get(key)), self._shown(key, self.after.get(key)))
+            for key in self.after if self.before.get(key) != self.after.get(key)
+        ]
+
+    @staticmethod
+    def _shown(key, value):
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if key == "role" and value in Role.values:
+            return Role(value).label
+        return value

@@ -74,7 +74,7 @@ def test_change_of_role_and_province_is_recorded_with_what_it_was(admin_client, 
     assert officer.profile.province.code == "63"
     change = AccountChange.objects.get(account=officer, action="change")
     assert change.changed_by == admin_user
-    assert change.changed_fields == [("province", "32", "63")]
+    assert [(str(label), before, after) for label, before, after in change.changed_fields] == [("Provinsi", "32", "63")]
     page = admin_client.get(reverse("account-detail", args=[officer.profile.pk])).content.decode()
     assert "32 → 63" in page
 
