@@ -16,17 +16,17 @@ class BusinessFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Name or NIB"))
     province = django_filters.ModelChoiceFilter(
-        field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province")
+        field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"), empty_label=_("All"),
     )
     regency = django_filters.ModelChoiceFilter(
-        field_name="regency", queryset=Regency.objects.all(), to_field_name="code", label=_("Regency or city")
+        field_name="regency", queryset=Regency.objects.all(), to_field_name="code", label=_("Regency or city"), empty_label=_("All"),
     )
     sector = django_filters.ModelChoiceFilter(
-        field_name="sector", queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector")
+        field_name="sector", queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector"), empty_label=_("All"),
     )
     scale = django_filters.ChoiceFilter(choices=Scale.choices, label=_("Scale"))
     status = django_filters.ChoiceFilter(choices=Business.Status.choices, label=_("Status"))
-    is_exporter = django_filters.BooleanFilter(label=_("Exporter"), widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]))
+    is_exporter = django_filters.BooleanFilter(label=_("Exporter"), widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
 
     class Meta:
         model = Business
@@ -70,11 +70,11 @@ class AccountFilterSet(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label=_("Name, user name or e-mail"))
     role = django_filters.ChoiceFilter(field_name="user__groups__name", choices=Role.choices, label=_("Role"))
     province = django_filters.ModelChoiceFilter(
-        field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province")
+        field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"), empty_label=_("All"),
     )
     is_active = django_filters.BooleanFilter(
         field_name="user__is_active", label=_("Active"),
-        widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
     )
 
     class Meta:
