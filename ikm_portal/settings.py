@@ -213,7 +213,7 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.AnonRateThrottle"],
     "DEFAULT_THROTTLE_RATES": {"anon": config.text("API_ANON_RATE", "120/hour")},
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "ikm_portal.api.schema.PortalAutoSchema",
     "EXCEPTION_HANDLER": "ikm_portal.api.exceptions.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

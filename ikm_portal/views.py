@@ -111,6 +111,12 @@ def error_403(request, exception=None):
 
 
 def error_404(request, exception=None):
+    # An API client that names a path no route matches (``/api/v1/businesses/1.5/``) gets the
+    # API's JSON answer, as for a record out of scope.
+    if request.path.startswith("/api/"):
+        from rest_framework.exceptions import NotFound
+
+        return JsonResponse({"detail": str(NotFound.default_detail)}, status=404)
     return render(request, "errors/404.html", status=404)
 
 

@@ -4,6 +4,7 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .regions import TIME_ZONE_CHOICES
 from .roles import Role
 
 
@@ -141,6 +142,7 @@ class EventForm(forms.ModelForm):
     # A link typed without a scheme (zoom.us/j/...) is read as https://.
     meeting_link = forms.URLField(label=_("meeting link"), required=False, assume_scheme="https", help_text=_("Shown only to confirmed participants."))
     eligible_scales = forms.MultipleChoiceField(label=_("For scales"), required=False, widget=forms.CheckboxSelectMultiple, help_text=_("Empty: every scale."))
+    timezone = forms.ChoiceField(label=_("time zone"), choices=TIME_ZONE_CHOICES)
 
     class Meta:
         from .models import Event
@@ -165,9 +167,6 @@ class EventForm(forms.ModelForm):
         self.wall_clock_times = wall_clock_times
         self.fields["topics"].choices = Event.Topic.choices
         self.fields["eligible_scales"].choices = Scale.choices
-        self.fields["timezone"].widget = forms.Select(choices=[
-            ("Asia/Jakarta", _("WIB (Asia/Jakarta)")), ("Asia/Makassar", _("WITA (Asia/Makassar)")), ("Asia/Jayapura", _("WIT (Asia/Jayapura)")),
-        ])
         self.fields["province"].queryset = Province.objects.order_by("code")
         self.fields["eligible_provinces"].queryset = Province.objects.order_by("code")
         for name in ("eligible_sectors", "eligible_provinces", "partners"):

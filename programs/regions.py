@@ -4,7 +4,11 @@ from pathlib import Path
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 
+from django.utils.translation import gettext_lazy as _
+
 WIB, WITA, WIT = "Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"
+#: The zones an event is scheduled in.
+TIME_ZONE_CHOICES = [(WIB, _("WIB (Asia/Jakarta)")), (WITA, _("WITA (Asia/Makassar)")), (WIT, _("WIT (Asia/Jayapura)"))]
 
 # Keppres 41/1987: central Indonesia (WITA) is Bali, Nusa Tenggara, South/East/North
 # Kalimantan and all of Sulawesi; eastern Indonesia (WIT) is Maluku and Papua.

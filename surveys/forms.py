@@ -23,13 +23,10 @@ class SurveyWaveForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        # Months are kept as their first day; the order of the dates is the model's rule (``clean``).
         for name in ("baseline_month", "reported_month"):
             if cleaned.get(name):
                 cleaned[name] = cleaned[name].replace(day=1)
-        if cleaned.get("baseline_month") and cleaned.get("reported_month") and cleaned["reported_month"] <= cleaned["baseline_month"]:
-            self.add_error("reported_month", _("The reported month must come after the baseline month."))
-        if cleaned.get("opens_on") and cleaned.get("closes_on") and cleaned["closes_on"] < cleaned["opens_on"]:
-            self.add_error("closes_on", _("Collection must close after it opens."))
         return cleaned
 
 

@@ -85,6 +85,18 @@ class SurveyWave(models.Model):
     def __str__(self):
         return f"{self.code} {self.title}"
 
+    def clean(self):
+        """The rules of the CHECK constraints as field errors (the constraints stay the last word)."""
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.baseline_month and self.reported_month and self.reported_month <= self.baseline_month:
+            errors["reported_month"] = _("The reported month must come after the baseline month.")
+        if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
+            errors["closes_on"] = _("Collection must close after it opens.")
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def is_national(self):
         return self.province_id is None

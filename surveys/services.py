@@ -49,6 +49,18 @@ def wave_entry_check(*, wave, user):
         )
 
 
+@transaction.atomic
+def wave_save(*, user, wave):
+    """Validate and save a survey wave built by the page form or the API: its fields, its
+    ``clean`` and the table's constraints, so a bad wave is a field error (400), never a
+    database error. The callers' doors check the saved wave against the user's scope."""
+    if wave.created_by_id is None:
+        wave.created_by = user
+    wave.full_clean(validate_constraints=True)
+    wave.save()
+    return wave
+
+
 def _regency_ids(codes):
     """Kemendagri 2025 codes, old 2021 codes and BPS codes → regency id (2020 data uses the old ones)."""
     codes = {str(code).strip() for code in codes if str(code).strip()}
@@ -113,7 +125,10 @@ def responses_check(frame, *, wave, user, allow_new_businesses=True):
             frame[column] = pd.NA
     nib = frame["nib"].astype("str").str.strip().str.replace(r"\.0$", "", regex=True).replace("", pd.NA)
     raw_id = frame["business_id"].astype("str").str.strip().replace("", pd.NA)
-    given_id = pd.to_numeric(raw_id, errors="coerce").astype("Int64")
+    numeric_id = pd.to_numeric(raw_id, errors="coerce")
+    # An id is a whole number a bigint holds ("1.5" or 1e30 is no business's number).
+    whole = (numeric_id % 1 == 0) & (numeric_id.abs() < 2**63)
+    given_id = numeric_id.where(whole.fillna(False).astype(bool)).astype("Int64")
     for row in frame.index[raw_id.notna() & given_id.isna()]:
         result.errors.append((row, "business_id", _("Write the business's number in the portal, e.g. 1234.")))
     bad_nib = (nib.notna() & ~nib.str.fullmatch(r"\d{13}").fillna(False)).astype(bool)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.utils.translation import gettext as _
 
 from programs.fields import RUPIAH_NUMBER
@@ -51,12 +53,14 @@ def _blank(series):
     return series.isna() | (series.astype("string").str.strip() == "")
 
 
-def _numbers(frame, column, result, *, message):
+def _numbers(frame, column, result, *, message, maximum, beyond=None):
     """Parse a column of whole numbers: numeric cells as they are, text written as 25000000,
-    25.000.000 or Rp 25.000.000 (dots group thousands, so "1.5" is refused, not read as 15)."""
+    25.000.000 or Rp 25.000.000 (dots group thousands, so "1.5" is refused, not read as 15).
+    A number beyond ``maximum`` (the column could not hold it) is refused with ``beyond``
+    (by default Django's "at most" message)."""
     raw = frame[column]
-    if pd.api.types.is_integer_dtype(raw.dtype):
-        return raw.astype("Int64")
+    if pd.api.types.is_signed_integer_dtype(raw.dtype):
+        return _within(raw.astype("Int64"), frame, column, result, maximum=maximum, beyond=beyond)
     kind = pd.api.types.infer_dtype(raw, skipna=True)
     if kind in ("string", "empty"):
         is_text = raw.notna()
@@ -65,7 +69,7 @@ def _numbers(frame, column, result, *, message):
     else:  # a spreadsheet column mixing numbers and text
         is_text = raw.map(lambda value: isinstance(value, str))
     if kind in ("string", "empty"):
-        return _numbers_from_text(raw, frame, column, result, message=message)
+        return _within(_numbers_from_text(raw, frame, column, result, message=message, maximum=maximum, beyond=beyond), frame, column, result, maximum=maximum, beyond=beyond)
     numeric = pd.to_numeric(raw.where(~is_text), errors="coerce")
     text = raw.where(is_text).astype("str").str.strip() if is_text.any() else pd.Series(pd.NA, index=raw.index, dtype="str")
     # No inline regex flags here: pyarrow runs these on the whole column at once.
@@ -77,10 +81,22 @@ def _numbers(frame, column, result, *, message):
     bad |= (values.notna() & (values % 1 != 0)).astype(bool)
     for row in frame.index[bad]:
         result.errors.append((row, column, message))
-    return values.where(~bad).round().astype("Int64")
+    return _within(values.where(~bad), frame, column, result, maximum=maximum, beyond=beyond)
 
 
-def _numbers_from_text(raw, frame, column, result, *, message):
+def _within(values, frame, column, result, *, maximum, beyond=None):
+    """``values`` as Int64, those beyond ``±maximum`` refused (the column could not hold them:
+    the database would fail the whole batch)."""
+    too_big = (values > maximum).fillna(False).astype(bool)
+    too_small = (values < -maximum).fillna(False).astype(bool)
+    for row in frame.index[too_big]:
+        result.errors.append((row, column, beyond or MaxValueValidator.message % {"limit_value": maximum}))
+    for row in frame.index[too_small]:
+        result.errors.append((row, column, _("Must not be negative.")))
+    return values.where(~(too_big | too_small)).round().astype("Int64")
+
+
+def _numbers_from_text(raw, frame, column, result, *, message, maximum, beyond=None):
     """The all-text column of a CSV, parsed in pyarrow compute kernels (no per-cell Python):
     the same rules as :func:`_numbers`."""
     import pyarrow as pa
@@ -91,16 +107,27 @@ def _numbers_from_text(raw, frame, column, result, *, message):
     cleaned = pc.replace_substring_regex(pc.replace_substring_regex(text, r"^[Rr][Pp]\.?\s*", ""), r",0{1,2}$", "")
     well_formed = pc.fill_null(pc.match_substring_regex(cleaned, f"^(?:{RUPIAH_NUMBER.pattern})$"), False)
     digits = pc.replace_substring_regex(pc.if_else(well_formed, cleaned, pa.scalar(None, pa.string())), r"[. ]", "")
-    values = pd.Series(pd.arrays.ArrowExtensionArray(pc.cast(digits, pa.int64())), index=raw.index).astype("Int64")
+    # Text of more digits than the largest 64-bit number is beyond every column's maximum.
+    unsigned = pc.replace_substring(digits, "-", "")
+    length, largest = pc.utf8_length(unsigned), str(2**63 - 1)
+    fits = pc.fill_null(pc.or_(pc.less(length, len(largest)), pc.and_(pc.equal(length, len(largest)), pc.less_equal(unsigned, largest))), True)
+    values = pd.Series(pd.arrays.ArrowExtensionArray(pc.cast(pc.if_else(fits, digits, pa.scalar(None, pa.string())), pa.int64())), index=raw.index).astype("Int64")
     bad = pd.Series(pc.fill_null(pc.and_(pc.invert(well_formed), pc.not_equal(cleaned, "")), False).to_numpy(zero_copy_only=False), index=raw.index)
     for row in frame.index[bad]:
         result.errors.append((row, column, message))
+    for row in frame.index[~fits.to_numpy(zero_copy_only=False)]:
+        result.errors.append((row, column, beyond or MaxValueValidator.message % {"limit_value": maximum}))
     return values.where(~bad)
+
+
+def _has_containers(series):
+    """Whether a column holds lists or objects (API items): they cannot be factorised."""
+    return series.dtype == object and series.map(lambda value: isinstance(value, (list, dict))).any()
 
 
 def _map_distinct(series, parse):
     """Apply ``parse`` once per distinct value: answers repeat ("demand; raw-material")."""
-    if series.dtype == object and series.map(lambda value: isinstance(value, list)).any():  # API items may send lists
+    if _has_containers(series):  # API items may send lists (or anything JSON holds)
         return series.map(lambda value: parse(value if not isinstance(value, float) or not np.isnan(value) else None))
     keys = series.astype(object).where(series.notna(), "")
     cache = {key: parse(key if key != "" else None) for key in keys.unique()}
@@ -115,7 +142,7 @@ def _parse_distinct(series, parse):
     """``(codes, parsed)``: ``parse`` applied once per distinct cell, and each row's position
     in ``parsed`` — so per-row flags come from numpy indexing, not Python per row. Lists
     (API items) are parsed one by one."""
-    if series.dtype == object and series.map(lambda value: isinstance(value, list)).any():
+    if _has_containers(series):
         parsed = [parse(value if not isinstance(value, float) or not np.isnan(value) else None) for value in series]
         return np.arange(len(parsed)), parsed
     keys = series.astype(object).where(series.notna(), "")
@@ -199,6 +226,30 @@ def _booleans(frame, column, result):
     return pd.Series(np.array([value is True for value in parsed], dtype=bool)[codes], index=frame.index)
 
 
+def _column_limits():
+    """The largest number (or, for text, the most characters) each answer column holds."""
+    from django.db import connection
+
+    from .models import SurveyResponse
+
+    limits = {}
+    for column in MONEY_COLUMNS + COUNT_COLUMNS + TEXT_COLUMNS:
+        field = SurveyResponse._meta.get_field(column)
+        if column in TEXT_COLUMNS:
+            limits[column] = field.max_length or np.inf
+        else:
+            limits[column] = connection.ops.integer_field_range(field.get_internal_type())[1]
+    return {**limits, **dict.fromkeys(PERCENT_COLUMNS, 100)}
+
+
+def _max_length_message(value, limit):
+    try:
+        MaxLengthValidator(limit)(value)
+    except ValidationError as error:
+        return error.messages[0]
+    return ""
+
+
 def check_values(frame):
     """Parse and check the answer columns of ``frame`` (API field names). Returns a
     :class:`CheckResult` whose ``frame`` holds typed values; scope and business checks are
@@ -209,10 +260,13 @@ def check_values(frame):
         if column not in frame.columns:
             frame[column] = pd.NA
 
+    limits = _column_limits()
     for column in MONEY_COLUMNS:
-        frame[column] = _numbers(frame, column, result, message=_("Write a whole rupiah amount, e.g. 25000000, 25.000.000 or Rp 25.000.000."))
-    for column in COUNT_COLUMNS + PERCENT_COLUMNS:
-        frame[column] = _numbers(frame, column, result, message=_("Write a whole number."))
+        frame[column] = _numbers(frame, column, result, message=_("Write a whole rupiah amount, e.g. 25000000, 25.000.000 or Rp 25.000.000."), maximum=limits[column])
+    for column in COUNT_COLUMNS:
+        frame[column] = _numbers(frame, column, result, message=_("Write a whole number."), maximum=limits[column])
+    for column in PERCENT_COLUMNS:
+        frame[column] = _numbers(frame, column, result, message=_("Write a whole number."), maximum=limits[column], beyond=_("A percentage between 0 and 100."))
     for column in ZERO_DEFAULTS:
         frame[column] = frame[column].fillna(0)
 
@@ -247,7 +301,15 @@ def check_values(frame):
     for column in BOOLEAN_COLUMNS:
         frame[column] = _booleans(frame, column, result)
     for column in TEXT_COLUMNS:
-        frame[column] = frame[column].astype("str").fillna("").str.strip()
+        given = frame[column]
+        if _has_containers(given):
+            for row in frame.index[given.map(lambda value: isinstance(value, (list, dict))).to_numpy(dtype=bool)]:
+                result.errors.append((row, column, _("Write this as text.")))
+            given = given.map(lambda value: None if isinstance(value, (list, dict)) else value)
+        frame[column] = given.astype("str").fillna("").str.strip()
+        too_long = (frame[column].str.len() > limits[column]).fillna(False).astype(bool)
+        for row in frame.index[too_long]:
+            result.errors.append((row, column, _max_length_message(frame.at[row, column], limits[column])))
     frame["export_postponed_country"] = frame["export_postponed_country"].str.upper()
     from programs.services import country_codes
 

@@ -21,7 +21,7 @@ from .forms import ResponseForm, ReviewForm, SurveyWaveForm, UploadForm
 from .imports import import_start
 from .models import ProvinceSubmission, SurveyImport, SurveyResponse, SurveyWave
 from .selectors import completeness, responses_with_warnings
-from .services import ANSWER_FIELDS, EntryRefused, response_save, wave_entry_check
+from .services import ANSWER_FIELDS, EntryRefused, response_save, wave_entry_check, wave_save
 from .workbook import template_xlsx
 
 
@@ -73,11 +73,8 @@ def _wave_form_page(request, wave):
         provinces, national = Province.objects.all(), True
     form = SurveyWaveForm(request.POST or None, instance=wave, province_choices=provinces, national_allowed=national)
     if request.method == "POST" and form.is_valid():
-        saved = form.save(commit=False)
-        if saved.created_by_id is None:
-            saved.created_by = request.user
         with transaction.atomic():
-            saved.save()
+            saved = wave_save(user=request.user, wave=form.save(commit=False))
             if not can(request.user, "change", saved):
                 raise PermissionDenied
         messages.success(request, _("Survey wave %(code)s saved.") % {"code": saved.code})

@@ -3,7 +3,7 @@ their registrations, and registering or cancelling a business."""
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import PermissionDenied, ValidationError
@@ -13,6 +13,7 @@ from .. import events
 from ..filtersets import EventFilterSet
 from ..forms import EventForm
 from ..models import Business, Event, Organisation, Province, Regency, Registration, Sector
+from ..regions import TIME_ZONE_CHOICES
 from .base import ScopedModelViewSet
 
 
@@ -22,13 +23,16 @@ class EventSerializer(serializers.ModelSerializer):
 
     province = serializers.SlugRelatedField(slug_field="code", queryset=Province.objects.all(), allow_null=True, required=False)
     regency = serializers.SlugRelatedField(slug_field="code", queryset=Regency.objects.all(), allow_null=True, required=False)
-    organiser_province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    organiser_province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
     eligible_sectors = serializers.SlugRelatedField(slug_field="slug", queryset=Sector.objects.all(), many=True, required=False)
     eligible_provinces = serializers.SlugRelatedField(slug_field="code", queryset=Province.objects.all(), many=True, required=False)
     partners = serializers.SlugRelatedField(slug_field="slug", queryset=Organisation.objects.all(), many=True, required=False)
     topics = serializers.ListField(child=serializers.ChoiceField(choices=Event.Topic.choices), required=False)
     eligible_scales = serializers.ListField(child=serializers.ChoiceField(choices=["micro", "small", "medium"]), required=False)
     seats_left = serializers.IntegerField(read_only=True)
+    timezone = serializers.ChoiceField(choices=TIME_ZONE_CHOICES, required=False)
+    # Null when the caller may not see it (only organisers and confirmed participants may).
+    meeting_link = serializers.URLField(max_length=200, required=False, allow_blank=True, allow_null=True)
 
     class Meta:
         model = Event
@@ -69,7 +73,7 @@ class EventSerializer(serializers.ModelSerializer):
 class RegistrationSerializer(serializers.ModelSerializer):
     business = serializers.PrimaryKeyRelatedField(read_only=True)
     business_name = serializers.CharField(source="business.name", read_only=True)
-    nib = serializers.CharField(source="business.nib", read_only=True)
+    nib = serializers.CharField(source="business.nib", read_only=True, allow_null=True)
     waiting_position = serializers.SerializerMethodField()
 
     class Meta:
@@ -78,6 +82,23 @@ class RegistrationSerializer(serializers.ModelSerializer):
 
     def get_waiting_position(self, registration) -> int | None:
         return events.waiting_rank(registration)
+
+
+class EventRegisterSerializer(serializers.Serializer):
+    """The body of ``register``: which of the caller's businesses."""
+
+    business = serializers.IntegerField()
+
+
+class EventCancelRegistrationSerializer(EventRegisterSerializer):
+    """The body of ``cancel``: whose registration."""
+
+
+def _business_id(request, serializer_class):
+    """The ``business`` of the request's body, or a 400 with field errors."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data["business"]
 
 
 class EventViewSet(ScopedModelViewSet):
@@ -127,6 +148,7 @@ class EventViewSet(ScopedModelViewSet):
             raise ValidationError({"detail": _("An event with registrations cannot be deleted; cancel it instead.")})
         instance.delete()
 
+    @extend_schema(responses=RegistrationSerializer(many=True))
     @action(detail=True, methods=["get"])
     def registrations(self, request, pk=None):
         """Registrations of the event the caller may see (organisers: all; owners: their own)."""
@@ -135,12 +157,12 @@ class EventViewSet(ScopedModelViewSet):
         page = self.paginate_queryset(queryset)
         return self.get_paginated_response(RegistrationSerializer(page, many=True).data)
 
-    @extend_schema(request=inline_serializer("EventRegister", {"business": serializers.IntegerField()}), responses=RegistrationSerializer)
+    @extend_schema(request=EventRegisterSerializer, responses={201: RegistrationSerializer})
     @action(detail=True, methods=["post"])
     def register(self, request, pk=None):
         """Register one of the caller's businesses: ``confirmed`` while seats remain, else ``waiting``."""
         event = self.get_object()
-        business = Business.objects.filter(pk=request.data.get("business")).first() if str(request.data.get("business", "")).isdigit() else None
+        business = Business.objects.filter(pk=_business_id(request, EventRegisterSerializer)).first()
         if business is None or not events.registrable_businesses(request.user).filter(pk=business.pk).exists():
             raise ValidationError({"business": [_("Choose one of your own businesses.")]})
         try:
@@ -151,12 +173,13 @@ class EventViewSet(ScopedModelViewSet):
             raise PermissionDenied(str(denied)) from None
         return Response(RegistrationSerializer(registration).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(request=inline_serializer("EventCancelRegistration", {"business": serializers.IntegerField()}), responses=RegistrationSerializer)
+    @extend_schema(request=EventCancelRegistrationSerializer, responses=RegistrationSerializer)
     @action(detail=True, methods=["post"])
     def cancel(self, request, pk=None):
         """Cancel the registration of one of the caller's businesses (or, for organisers, any)."""
         event = self.get_object()
-        registration = Registration.objects.editable_by(request.user).filter(event=event, business_id=request.data.get("business")).active().first() if str(request.data.get("business", "")).isdigit() else None
+        business_id = _business_id(request, EventCancelRegistrationSerializer)
+        registration = Registration.objects.editable_by(request.user).filter(event=event, business_id=business_id).active().first()
         if registration is None:
             raise ValidationError({"business": [_("This business has no registration for this event that you may cancel.")]})
         try:

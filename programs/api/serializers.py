@@ -8,7 +8,7 @@ PERSONAL_FIELDS = ("nik", "phone", "email")
 
 
 class ProvinceSerializer(serializers.ModelSerializer):
-    parent_2020 = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    parent_2020 = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Province
@@ -32,7 +32,7 @@ class SectorSerializer(serializers.ModelSerializer):
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
-    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
 
     class Meta:
         model = Organisation

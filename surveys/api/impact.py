@@ -28,15 +28,17 @@ class ImpactFiguresSerializer(serializers.ModelSerializer):
     before > 0; ``median_decline`` and the quartiles are of those businesses' own declines."""
 
     wave = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    province_name = serializers.CharField(source="province.name", read_only=True, default=None)
-    regency = serializers.SlugRelatedField(slug_field="code", read_only=True)
-    regency_name = serializers.CharField(source="regency.name", read_only=True, default=None)
-    sector = serializers.SlugRelatedField(slug_field="slug", read_only=True)
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    province_name = serializers.CharField(source="province.name", read_only=True, default=None, allow_null=True)
+    regency = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    regency_name = serializers.CharField(source="regency.name", read_only=True, default=None, allow_null=True)
+    sector = serializers.SlugRelatedField(slug_field="slug", read_only=True, allow_null=True)
     median_decline = serializers.FloatField(source="decline_median", allow_null=True)
     decline_quartiles = serializers.SerializerMethodField()
     bands = serializers.SerializerMethodField()
     as_of = serializers.DateTimeField(source="newest_response_at", allow_null=True)
+    # Null for a slice nobody answered in: no figures were ever computed for it.
+    computed_at = serializers.DateTimeField(allow_null=True, read_only=True)
 
     class Meta:
         model = ImpactRollup

@@ -6,6 +6,7 @@ from programs.roles import Role, province_id_of, role_of
 
 from ..choices import Need, OperatingStatus, Problem
 from ..models import SurveyResponse, SurveyWave
+from ..services import ANSWER_FIELDS
 
 
 class SurveyWaveSerializer(serializers.ModelSerializer):
@@ -28,12 +29,25 @@ class SurveyWaveSerializer(serializers.ModelSerializer):
                 attrs[name] = attrs[name].replace(day=1)
         return attrs
 
+    def create(self, validated_data):
+        return self._save(SurveyWave(), validated_data)
+
+    def update(self, wave, validated_data):
+        return self._save(wave, validated_data)
+
+    def _save(self, wave, validated_data):
+        from ..services import wave_save
+
+        for name, value in validated_data.items():
+            setattr(wave, name, value)
+        return wave_save(user=self.context["request"].user, wave=wave)
+
 
 class SurveyResponseSerializer(serializers.ModelSerializer):
     """One business's answers to one wave. Sending the same wave and business again updates it."""
 
     wave = serializers.SlugRelatedField(slug_field="code", queryset=SurveyWave.objects.all())
-    nib = serializers.CharField(source="business.nib", read_only=True)
+    nib = serializers.CharField(source="business.nib", read_only=True, allow_null=True)
     province = serializers.SlugRelatedField(slug_field="code", read_only=True)
     regency = serializers.SlugRelatedField(slug_field="code", read_only=True)
     sector = serializers.SlugRelatedField(slug_field="slug", read_only=True)
@@ -71,3 +85,15 @@ class SurveyResponseSerializer(serializers.ModelSerializer):
             user=self.context["request"].user, wave=response.wave, business=response.business, data=data,
             channel="api", confirm_warnings=validated_data.get("confirm_warnings", False),
         )
+
+
+class SurveyResponseBulkItemSerializer(SurveyResponseSerializer):
+    """One item of ``survey-responses/bulk/`` (described in the schema; the items are checked
+    by the rules uploads use, which also read amounts written as ``"Rp 25.000.000"``): the
+    business by its ``business`` id or its ``nib``, and its answers."""
+
+    business = serializers.IntegerField(required=False)
+    nib = serializers.CharField(required=False, min_length=13, max_length=13)
+
+    class Meta(SurveyResponseSerializer.Meta):
+        fields = ["business", "nib", *ANSWER_FIELDS]

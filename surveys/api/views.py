@@ -13,7 +13,7 @@ from ..filtersets import SurveyResponseFilterSet, SurveyWaveFilterSet
 from ..models import SurveyResponse, SurveyWave
 from ..services import ANSWER_FIELDS, EntryRefused, responses_check, responses_write, wave_entry_check
 from ..validation import CheckResult
-from .serializers import SurveyResponseSerializer, SurveyWaveSerializer
+from .serializers import SurveyResponseBulkItemSerializer, SurveyResponseSerializer, SurveyWaveSerializer
 
 BULK_MAX = 1000
 
@@ -46,6 +46,7 @@ class SurveyResponseViewSet(ScopedModelViewSet):
 
         transaction.on_commit(lambda: responses_changed(wave=instance.wave, province_ids=[instance.province_id]))
 
+    @extend_schema(responses={201: SurveyResponseSerializer, 200: SurveyResponseSerializer})
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
         serializer.is_valid(raise_exception=True)
@@ -54,8 +55,12 @@ class SurveyResponseViewSet(ScopedModelViewSet):
         return Response(serializer.data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     @extend_schema(
-        request=inline_serializer("SurveyResponseBulk", {"wave": serializers.CharField(), "responses": serializers.ListField(child=serializers.DictField())}),
-        responses=inline_serializer("SurveyResponseBulkResult", {"results": serializers.ListField(child=serializers.DictField())}),
+        request=inline_serializer("SurveyResponseBulk", {
+            "wave": serializers.CharField(),
+            "responses": serializers.ListField(child=SurveyResponseBulkItemSerializer(), min_length=1, max_length=BULK_MAX),
+        }),
+        # 200: every item written; 207: some written, some refused; 400: none written.
+        responses=dict.fromkeys((200, 207), inline_serializer("SurveyResponseBulkResult", {"results": serializers.ListField(child=serializers.DictField())})),
     )
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request):
