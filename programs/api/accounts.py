@@ -11,7 +11,19 @@ from rest_framework.response import Response
 from .. import accounts
 from ..filtersets import AccountFilterSet
 from ..models import Profile, Province
+from ..roles import Role
 from .base import ScopedModelViewSet
+
+
+class AccountRoleField(serializers.ChoiceField):
+    """The account's role, read from its groups; written as a role name (the service says
+    which an admin may give)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(choices=Role.choices, **kwargs)
+
+    def get_attribute(self, profile):
+        return accounts.account_snapshot(profile.user)["role"]
 
 
 class AccountSerializer(serializers.ModelSerializer):
@@ -22,11 +34,10 @@ class AccountSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", max_length=150)
     full_name = serializers.CharField(max_length=150, write_only=True, required=False, allow_blank=True)
     name = serializers.CharField(source="user.get_full_name", read_only=True)
-    # Written as one of the invitable roles; read as the account's role (see to_representation).
-    role = serializers.ChoiceField(choices=[(role.value, role.label) for role in accounts.INVITABLE_ROLES], write_only=True)
+    role = AccountRoleField(allow_null=True)  # null: an account with no role (made in Django's admin)
     province = serializers.SlugRelatedField(slug_field="code", queryset=Province.objects.all(), allow_null=True, required=False)
     is_active = serializers.BooleanField(source="user.is_active", required=False, default=True)
-    last_login = serializers.DateTimeField(source="user.last_login", read_only=True)
+    last_login = serializers.DateTimeField(source="user.last_login", read_only=True, allow_null=True)
     locked_out = serializers.SerializerMethodField()
 
     class Meta:
@@ -35,11 +46,6 @@ class AccountSerializer(serializers.ModelSerializer):
 
     def get_locked_out(self, profile) -> bool:
         return profile.user.username in accounts.locked_out_usernames([profile.user.username])
-
-    def to_representation(self, profile):
-        data = super().to_representation(profile)
-        data["role"] = accounts.account_snapshot(profile.user)["role"]
-        return data
 
     def get_fields(self):
         fields = super().get_fields()
