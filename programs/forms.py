@@ -183,6 +183,12 @@ class EventForm(forms.ModelForm):
             if value is not None and name in self.changed_data and self.wall_clock_times:
                 wall_clock = timezone.localtime(value) if timezone.is_aware(value) else value
                 cleaned[name] = wall_clock.replace(tzinfo=zone)
+            # The programme runs from 2020; a year like 0239 is a typing slip (and has no
+            # offset an ISO 8601 reader accepts: Jakarta's local mean time, +07:07:12).
+            value = cleaned.get(name)
+            if value is not None and not 2000 <= value.year <= 2100:
+                self.add_error(name, _("Give a date between the years 2000 and 2100."))
+                cleaned.pop(name, None)
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         opens, closes = cleaned.get("registration_opens"), cleaned.get("registration_closes")
         if starts and ends and ends <= starts:
