@@ -195,6 +195,9 @@ STORAGES = {
 }
 
 # --- REST API --------------------------------------------------------------------------------
+# Filter pickers offer "Semua" (all), not a row of dashes.
+FILTERS_EMPTY_CHOICE_LABEL = _("All")
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first: an unauthenticated client then gets 401 with WWW-Authenticate, not 403.

@@ -26,13 +26,13 @@ def _notify(kind, registration_ids):
 
 
 def registrable_businesses(user):
-    """The businesses ``user`` may register: an owner's own; an officer's province's."""
-    role = role_of(user)
-    if role == Role.OWNER:
-        return Business.objects.filter(owner=user)
-    if role == Role.OFFICER:
-        return Business.objects.filter(province_id=province_id_of(user))
-    return Business.objects.none()
+    """The businesses ``user`` may register: those they may change (an owner's own, an
+    officer's province's), when Event's policy lets them register at all."""
+    from .policy import can
+
+    if not can(user, "register", Event):
+        return Business.objects.none()
+    return Business.objects.editable_by(user)
 
 
 def eligibility_problem(event, business):

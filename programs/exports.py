@@ -365,22 +365,21 @@ def export_run(*, job_id):
         return None
     if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
         return job
-    jobs = ExportJob.objects.filter(pk=job.pk)
-    jobs.update(status=ExportJob.Status.RUNNING, started_at=timezone.now(), done_rows=0, error="")
+    job.report(status=ExportJob.Status.RUNNING, started_at=timezone.now(), done_rows=0, error="")
     try:
         export = business_export(job.user, _as_querydict(job.params))
         total = export.queryset.count()
         if total > XLSX_MAX_ROWS:
             with translation.override(settings.LANGUAGE_CODE):
                 raise ExportError(_too_many_rows_message(total))
-        jobs.update(total_rows=total)
+        job.report(total_rows=total)
         with tempfile.TemporaryDirectory(prefix="ikm-export-") as directory:
             path = Path(directory) / "export.xlsx"
-            written = _write_business_xlsx(path, export, on_progress=lambda done: jobs.update(done_rows=done))
+            written = _write_business_xlsx(path, export, on_progress=lambda done: job.report(done_rows=done))
             with path.open("rb") as handle:
                 job.file.save(f"usaha-{timezone.localdate():%Y%m%d}-{job.pk}.xlsx", File(handle), save=False)
         # Rows added or removed while writing: the file is what counts.
-        jobs.update(
+        job.report(
             status=ExportJob.Status.DONE, file=job.file.name, total_rows=written, done_rows=written,
             finished_at=timezone.now(),
         )
@@ -396,5 +395,5 @@ def export_run(*, job_id):
                     "The export could not be completed. Try again; if it fails again, contact the "
                     "helpdesk and give the export number %(number)s."
                 ) % {"number": job.pk}
-        jobs.update(status=ExportJob.Status.FAILED, error=message, file="", finished_at=timezone.now())
+        job.report(status=ExportJob.Status.FAILED, error=message, file="", finished_at=timezone.now())
     return ExportJob.objects.get(pk=job.pk)

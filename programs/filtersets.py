@@ -3,7 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from .models import Business, Event, Province, Regency, Sector
+from .models import Business, Event, Profile, Province, Regency, Sector
+from .roles import Role
 from .scale import Scale
 
 
@@ -15,17 +16,17 @@ class BusinessFilterSet(django_filters.FilterSet):
 
     q = django_filters.CharFilter(method="search", label=_("Name or NIB"))
     province = django_filters.ModelChoiceFilter(
-        field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province")
+        field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"), empty_label=_("All"),
     )
     regency = django_filters.ModelChoiceFilter(
-        field_name="regency", queryset=Regency.objects.all(), to_field_name="code", label=_("Regency or city")
+        field_name="regency", queryset=Regency.objects.all(), to_field_name="code", label=_("Regency or city"), empty_label=_("All"),
     )
     sector = django_filters.ModelChoiceFilter(
-        field_name="sector", queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector")
+        field_name="sector", queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector"), empty_label=_("All"),
     )
     scale = django_filters.ChoiceFilter(choices=Scale.choices, label=_("Scale"))
     status = django_filters.ChoiceFilter(choices=Business.Status.choices, label=_("Status"))
-    is_exporter = django_filters.BooleanFilter(label=_("Exporter"), widget=forms.Select(choices=[("", "---------"), ("true", _("Yes")), ("false", _("No"))]))
+    is_exporter = django_filters.BooleanFilter(label=_("Exporter"), widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]))
 
     class Meta:
         model = Business
@@ -61,3 +62,30 @@ class EventFilterSet(django_filters.FilterSet):
 
     def with_topic(self, queryset, name, value):
         return queryset.filter(topics__contains=[value])
+
+
+class AccountFilterSet(django_filters.FilterSet):
+    """Serves the account list page and ``/api/v1/accounts/`` (rows are profiles)."""
+
+    q = django_filters.CharFilter(method="search", label=_("Name, user name or e-mail"))
+    role = django_filters.ChoiceFilter(field_name="user__groups__name", choices=Role.choices, label=_("Role"))
+    province = django_filters.ModelChoiceFilter(
+        field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"), empty_label=_("All"),
+    )
+    is_active = django_filters.BooleanFilter(
+        field_name="user__is_active", label=_("Active"),
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))]),
+    )
+
+    class Meta:
+        model = Profile
+        fields = ["q", "role", "province", "is_active"]
+
+    def search(self, queryset, name, value):
+        value = value.strip()[:100]
+        if not value:
+            return queryset
+        return queryset.filter(
+            Q(user__username__icontains=value) | Q(user__email__icontains=value)
+            | Q(user__first_name__icontains=value) | Q(user__last_name__icontains=value)
+        )

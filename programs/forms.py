@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .regions import TIME_ZONE_CHOICES
+from .roles import Role
 
 
 class LoginForm(AuthenticationForm):
@@ -182,6 +183,12 @@ class EventForm(forms.ModelForm):
             if value is not None and name in self.changed_data and self.wall_clock_times:
                 wall_clock = timezone.localtime(value) if timezone.is_aware(value) else value
                 cleaned[name] = wall_clock.replace(tzinfo=zone)
+            # The programme runs from 2020; a year like 0239 is a typing slip (and has no
+            # offset an ISO 8601 reader accepts: Jakarta's local mean time, +07:07:12).
+            value = cleaned.get(name)
+            if value is not None and not 2000 <= value.year <= 2100:
+                self.add_error(name, _("Give a date between the years 2000 and 2100."))
+                cleaned.pop(name, None)
         starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
         opens, closes = cleaned.get("registration_opens"), cleaned.get("registration_closes")
         if starts and ends and ends <= starts:
@@ -209,3 +216,30 @@ class RegistrationForm(forms.Form):
     def __init__(self, *args, businesses, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["business"].queryset = businesses
+
+
+class AccountForm(forms.Form):
+    """An account's role and province (and, when changing it, whether it may sign in)."""
+
+    role = forms.ChoiceField(label=_("Role"), choices=[(role.value, role.label) for role in (Role.OFFICER, Role.MINISTRY_STAFF, Role.MINISTRY_ADMIN)])
+    province = forms.ModelChoiceField(
+        label=_("Province"), queryset=None, to_field_name="code", required=False,
+        help_text=_("Only for provincial officers."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        from .models import Province
+
+        super().__init__(*args, **kwargs)
+        self.fields["province"].queryset = Province.objects.order_by("code")
+
+
+class AccountInviteForm(AccountForm):
+    email = forms.EmailField(label=_("E-mail"), max_length=150)
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    field_order = ["email", "full_name", "role", "province"]
+
+
+class AccountChangeForm(AccountForm):
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices)
+    is_active = forms.BooleanField(label=_("May sign in"), required=False, help_text=_("Untick to deactivate the account; nothing it recorded is lost."))

@@ -6,7 +6,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from .policy import EDITABLE, EVERYONE, NO_OBJECT, ORGANISERS, SIGNED_IN, VISIBLE, Policy, Rule
+from .jobs import JobMixin
+from .policy import EDITABLE, EVERYONE, NO_OBJECT, NOBODY, ORGANISERS, SIGNED_IN, VISIBLE, Policy, Rule
 from .querysets import ReferenceQuerySet, ScopedQuerySet
 from .roles import Role
 from .scale import SCALE_HELP_TEXT, Scale
@@ -41,6 +42,39 @@ class Province(models.Model):
         return self.name
 
 
+class ProfileQuerySet(ScopedQuerySet):
+    """Accounts, through their profile. Ministry admins manage every account; officers see
+    who else works for their province (officers bound to it). Nobody else lists accounts."""
+
+    province_field = "province"
+    policy = Policy(
+        view={Role.MINISTRY_ADMIN, Role.OFFICER},
+        # Invite an officer, staff member or admin (owners sign up themselves).
+        add={Role.MINISTRY_ADMIN},
+        # Role, province, deactivate or reactivate.
+        change={Role.MINISTRY_ADMIN},
+        # Accounts are deactivated, never deleted: what they recorded keeps its author.
+        delete=NOBODY,
+        reset_password={Role.MINISTRY_ADMIN},
+        unlock={Role.MINISTRY_ADMIN},
+    )
+
+    def visible_to(self, user):
+        from .roles import province_id_of, role_of
+
+        role = role_of(user)
+        if role == Role.MINISTRY_ADMIN:
+            return self.all()
+        if role == Role.OFFICER and province_id_of(user) is not None:
+            return self.filter(province_id=province_id_of(user), user__groups__name=Role.OFFICER.value)
+        return self.none()
+
+    def editable_by(self, user):
+        from .roles import role_of
+
+        return self.all() if role_of(user) == Role.MINISTRY_ADMIN else self.none()
+
+
 class Profile(models.Model):
     """What the portal knows of a user beyond ``auth.User``: an officer's province."""
 
@@ -55,6 +89,8 @@ class Profile(models.Model):
         help_text=_("Required for provincial officers: the province whose records they keep."),
     )
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+
+    objects = ProfileQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("profile")
@@ -301,7 +337,7 @@ class ExportJobQuerySet(models.QuerySet):
     editable_by = visible_to
 
 
-class ExportJob(models.Model):
+class ExportJob(JobMixin, models.Model):
     """A large export built by a Celery worker, with progress, ending in a file or an error."""
 
     class Status(models.TextChoices):
@@ -332,13 +368,6 @@ class ExportJob(models.Model):
 
     def __str__(self):
         return f"{self.kind}.{self.file_format} ({self.get_status_display()})"
-
-    @property
-    def progress(self):
-        """Fraction 0-1 of rows written, or None while the total is unknown."""
-        if not self.total_rows:
-            return 1.0 if self.status == self.Status.DONE else None
-        return min(1.0, self.done_rows / self.total_rows)
 
 
 class EventQuerySet(ScopedQuerySet):
@@ -514,3 +543,53 @@ class Registration(models.Model):
 
     def __str__(self):
         return f"{self.business} · {self.event}"
+
+
+class AccountChange(models.Model):
+    """Who changed an account, when, and what it was before and after (invitations, roles,
+    provinces, deactivation, password resets sent, lockouts lifted)."""
+
+    class Action(models.TextChoices):
+        INVITE = "invite", _("Invited")
+        CHANGE = "change", _("Changed")
+        PASSWORD_RESET = "password-reset", _("Password reset sent")
+        UNLOCK = "unlock", _("Lockout lifted")
+
+    account = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="account_changes")
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("changed by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    before = models.JSONField(_("before"), default=dict, blank=True)
+    after = models.JSONField(_("after"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("account change")
+        verbose_name_plural = _("account changes")
+
+    def __str__(self):
+        return f"{self.account} · {self.get_action_display()}"
+
+    #: The snapshot's keys as people read them.
+    FIELD_LABELS = {
+        "name": _("Name"), "email": _("E-mail"), "role": _("Role"), "province": _("Province"),
+        "is_active": _("May sign in"), "locked_out": _("Locked out"),
+    }
+
+    @property
+    def changed_fields(self):
+        """``[(label, before, after)]`` of what the change altered, in the reader's words."""
+        return [
+            (self.FIELD_LABELS.get(key, key), self._shown(key, self.before.get(key)), self._shown(key, self.after.get(key)))
+            for key in self.after if self.before.get(key) != self.after.get(key)
+        ]
+
+    @staticmethod
+    def _shown(key, value):
+        if value is None or value == "":
+            return None
+        if isinstance(value, bool):
+            return _("Yes") if value else _("No")
+        if key == "role" and value in Role.values:
+            return Role(value).label
+        return value

@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
 from .policy import EVERYONE, SIGNED_IN
-from .views import accounts, businesses, claims, events, exports
+from .views import account_admin, accounts, businesses, claims, events, exports
 from .views.mixins import open_to
 
 # Signing in, up and out, and passwords: about no model, so the routes say who may open them.
@@ -31,6 +31,13 @@ urlpatterns = [
         name="password_reset_confirm",
     ),
     path("accounts/password/reset/done/", public(auth_views.PasswordResetCompleteView.as_view()), name="password_reset_complete"),
+    path("accounts/manage/", account_admin.account_list, name="account-list"),
+    path("accounts/manage/accounts.xlsx", account_admin.account_list_xlsx, name="account-list-xlsx"),
+    path("accounts/manage/invite/", account_admin.account_invite, name="account-invite"),
+    path("accounts/manage/<int:pk>/", account_admin.account_detail, name="account-detail"),
+    path("accounts/manage/<int:pk>/change/", account_admin.account_change, name="account-change"),
+    path("accounts/manage/<int:pk>/password-reset/", account_admin.account_password_reset, name="account-password-reset"),
+    path("accounts/manage/<int:pk>/unlock/", account_admin.account_unlock, name="account-unlock"),
     path("events/", events.event_list, name="event-list"),
     path("events/mine/", events.my_registrations, name="event-my-registrations"),
     path("events/manage/", events.event_manage, name="event-manage"),

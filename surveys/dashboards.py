@@ -53,6 +53,11 @@ def tables(data):
     if "provinces" in out:
         out["provinces"]["links"] = [row.province.code for row in by["province"]]
     breakdown("regencies", _("By regency or city"), _("Regency or city"), lambda row: row.regency.name, by["regency"])
+    if "regencies" in out and summary is not None and (summary.sector_id or summary.scale):
+        # Regencies are summed up over every sector and scale only (see the rollups): under a
+        # sector or scale filter their table says so instead of passing for the filtered slice.
+        out["regencies"]["title"] = " · ".join([out["regencies"]["title"], _("All sectors"), _("All scales")])
+        out["regencies"]["unfiltered"] = True
     breakdown("sectors", _("By sector"), _("Sector"), lambda row: row.sector.name, by["sector"])
     breakdown("scales", _("By scale"), _("Scale"), lambda row: str(scale_labels.get(row.scale, row.scale)), by["scale"])
     if summary is not None:

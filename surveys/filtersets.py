@@ -11,10 +11,10 @@ from .models import SurveyResponse, SurveyWave
 class SurveyResponseFilterSet(django_filters.FilterSet):
     """Serves the responses page and ``/api/v1/survey-responses/``."""
 
-    wave = django_filters.ModelChoiceFilter(field_name="wave", queryset=SurveyWave.objects.all(), to_field_name="code", label=_("Wave"))
-    province = django_filters.ModelChoiceFilter(field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"))
-    regency = django_filters.ModelChoiceFilter(field_name="regency", queryset=Regency.objects.all(), to_field_name="code", label=_("Regency or city"))
-    sector = django_filters.ModelChoiceFilter(field_name="sector", queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector"))
+    wave = django_filters.ModelChoiceFilter(field_name="wave", queryset=SurveyWave.objects.all(), to_field_name="code", label=_("Wave"), empty_label=_("All"))
+    province = django_filters.ModelChoiceFilter(field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"), empty_label=_("All"))
+    regency = django_filters.ModelChoiceFilter(field_name="regency", queryset=Regency.objects.all(), to_field_name="code", label=_("Regency or city"), empty_label=_("All"))
+    sector = django_filters.ModelChoiceFilter(field_name="sector", queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector"), empty_label=_("All"))
     scale = django_filters.ChoiceFilter(choices=Scale.choices, label=_("Scale"))
     status = django_filters.ChoiceFilter(choices=ReviewStatus.choices, label=_("Review status"))
     operating_status = django_filters.ChoiceFilter(choices=OperatingStatus.choices, label=_("Operating status"))

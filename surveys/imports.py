@@ -142,7 +142,7 @@ def import_run(*, import_id):
         wave_entry_check(wave=record.wave, user=record.user)
         raw = read_table(data, record.original_name)
         record.rows_total = len(raw)
-        SurveyImport.objects.filter(pk=record.pk).update(rows_total=record.rows_total)
+        record.report(rows_total=record.rows_total)
         frame = to_keys(raw)
         stage(_("Checking %(rows)s rows…") % {"rows": f"{len(raw):,}".replace(",", ".")}, 0.3)
         result = responses_check(frame, wave=record.wave, user=record.user)
@@ -167,9 +167,7 @@ def _stage_reporter(record):
     """Tell the progress page what the import is doing (a separate UPDATE, seen at once)."""
 
     def report(message, fraction):
-        done = int((record.rows_total or 0) * fraction)
-        SurveyImport.objects.filter(pk=record.pk).update(status=SurveyImport.Status.RUNNING, message=message, rows_done=done)
-        record.rows_done = done
+        record.report(status=SurveyImport.Status.RUNNING, message=message, rows_done=int((record.rows_total or 0) * fraction))
 
     return report
 

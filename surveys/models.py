@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.models import Business, Province, Regency, Sector
+from programs.jobs import JobMixin
 from programs.policy import EVERYONE, NO_OBJECT, ORGANISERS, SIGNED_IN, VISIBLE, Policy, Rule
 from programs.querysets import ScopedQuerySet
 from programs.roles import Role
@@ -271,8 +272,10 @@ class SurveyImportQuerySet(ScopedQuerySet):
         return super().visible_to(user) | self.filter(user=user) if user is not None and user.is_authenticated else self.none()
 
 
-class SurveyImport(models.Model):
+class SurveyImport(JobMixin, models.Model):
     """An uploaded spreadsheet and what became of it: all rows written, or none and a report."""
+
+    progress_fields = ("rows_done", "rows_total")
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("Queued")

@@ -17,13 +17,13 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from programs.locks import LockKey, xact_lock
+
 from .choices import Need, OperatingStatus, Problem, ReviewStatus
 from .models import SurveyWave
 
 logger = logging.getLogger(__name__)
 
-#: First key of the advisory lock taken by a refresh (the second is the wave's id).
-ADVISORY_LOCK_CLASS = 0x1C0_5011
 
 #: For the refresh transaction only: JIT compilation of these wide aggregates costs more than
 #: it saves (over a second per statement), and the per-slice sorts should stay in memory.
@@ -176,7 +176,7 @@ def refresh(*, wave, provinces=None, national=True):
     started = time.perf_counter()
     with transaction.atomic():
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [ADVISORY_LOCK_CLASS, wave.pk])
+            xact_lock(LockKey.ROLLUP_REFRESH, wave.pk, cursor=cursor)
             cursor.execute(ROLLUP_SESSION_SETTINGS)
             rows = _refresh_postgresql(cursor, wave, provinces=provinces, national=national)
     result = RefreshResult(wave.code, provinces, rows, time.perf_counter() - started)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from programs.models import Business, Regency, Sector
+from programs.locks import LockKey, xact_lock
 from programs.policy import can
 from programs.roles import Role, role_of
 
@@ -343,8 +344,6 @@ _BATCH_COLUMNS = ["wave_id", "status", "warnings_confirmed", "channel", "entered
 _SNAPSHOT_COLUMNS = ["province_id", "regency_id", "sector_id", "scale"]
 # What decides whether a re-sent row changed (who sent it, and when, do not).
 _COMPARED = [*ANSWER_FIELDS, "warnings", *_SNAPSHOT_COLUMNS]
-# Key of the transaction-level advisory lock taken by every write of responses to a wave.
-_WAVE_LOCK = 0x5355_5256  # "SURV"
 
 
 def _list_codes(columns):
@@ -413,12 +412,12 @@ def _upsert(frame, *, wave, user, channel, reason):
     params = {
         "lists": lists, "wave_id": wave.pk, "status": ReviewStatus.DRAFT.value, "warnings_confirmed": False, "channel": channel,
         "entered_by_id": user.pk, "updated_at": timezone.now(), "verified": ReviewStatus.VERIFIED.value,
-        "reason": reason[:100] or None, "user_id": user.pk, "lock": _WAVE_LOCK,
+        "reason": reason[:100] or None, "user_id": user.pk,
     }
     with connection.cursor() as cursor:
         # Writes to one wave take turns (uploads, API, form): no two of them wait on each
         # other's rows, so none deadlocks whatever order it writes in.
-        cursor.execute("SELECT pg_advisory_xact_lock(%(lock)s, %(wave_id)s)", params)
+        xact_lock(LockKey.SURVEY_WAVE_WRITE, wave.pk, cursor=cursor)
         stage = ", ".join(f"NULL::smallint AS {field}" if field in _LIST_FIELDS else field for field in _STAGE_COLUMNS)
         cursor.execute(f"CREATE TEMP TABLE survey_stage ON COMMIT DROP AS SELECT {stage} FROM surveys_surveyresponse WITH NO DATA")
         # Quoted empty cells of number columns are NULLs (text columns hold '' instead).

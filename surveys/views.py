@@ -195,7 +195,7 @@ IMPORTS = SurveyImport.objects.select_related("wave")
 @action_required("view", IMPORTS, lookup="pk")
 def import_detail(request, record):
     template = "surveys/includes/import_status.html" if request.htmx else "surveys/import_detail.html"
-    return render(request, template, {"record": record, "running": record.status in (SurveyImport.Status.QUEUED, SurveyImport.Status.RUNNING)})
+    return render(request, template, {"record": record, "running": record.is_active})
 
 
 @action_required("view", IMPORTS, lookup="pk")

@@ -75,8 +75,10 @@ def table_download(request, name, fmt):
     if table is None:
         raise Http404
     where = slice_.province.name if slice_.province else _("Indonesia")
+    filtered = not table.get("unfiltered")  # regencies: every sector and scale, said in the title
     subtitle = " · ".join(filter(None, [
-        slice_.wave.code, where, slice_.sector.name if slice_.sector else "", slice_.scale,
+        slice_.wave.code, where, slice_.sector.name if slice_.sector and filtered else "",
+        str(dict(Scale.choices).get(slice_.scale, "")) if filtered else "",
         _("verified responses only") if slice_.verified_only else "",
     ]))
     filename = f"dampak-{slugify(table['title'])}-{slice_.wave.code}{'-' + slice_.province.code if slice_.province else ''}.{fmt}"

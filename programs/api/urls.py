@@ -1,3 +1,4 @@
+from .accounts import AccountViewSet
 from .events import EventViewSet
 from .views import BusinessViewSet, OrganisationViewSet, ProvinceViewSet, RegencyViewSet, SectorViewSet
 
@@ -9,3 +10,4 @@ def register(router):
     router.register("organisations", OrganisationViewSet, basename="organisation")
     router.register("businesses", BusinessViewSet, basename="business")
     router.register("events", EventViewSet, basename="event")
+    router.register("accounts", AccountViewSet, basename="accounts")

@@ -113,3 +113,11 @@ def in_zone(value, zone_name):
 @register.filter
 def zone_abbreviation(zone_name):
     return {"Asia/Jakarta": "WIB", "Asia/Makassar": "WITA", "Asia/Pontianak": "WIB", "Asia/Jayapura": "WIT"}.get(zone_name, zone_name)
+
+
+@register.filter
+def role_label(value):
+    """A role's name in the user's language: ``"officer"`` → ``Petugas provinsi``."""
+    from ..roles import Role
+
+    return Role(value).label if value in Role.values else "–"

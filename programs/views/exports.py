@@ -48,7 +48,7 @@ def _status_context(job):
     return {
         "job": job,
         # The partial keeps polling while this is true and drops its hx-trigger after.
-        "running": job.status in (ExportJob.Status.QUEUED, ExportJob.Status.RUNNING),
+        "running": job.is_active,
         "percent": None if progress is None else int(progress * 100),
     }
 

@@ -8,6 +8,7 @@
   var charts = [];
   var lang = document.documentElement.lang || "id";
   var decimal = lang.indexOf("en") === 0 ? "." : ",";
+  var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
 
   function pct(value) {
     if (value === null || value === undefined) return "–";
@@ -90,6 +91,11 @@
     };
   }
 
+  function show(chart, option) {
+    option.animation = !still;  // charts grow into place unless the user asked for less motion
+    chart.setOption(option);
+  }
+
   function draw() {
     charts.forEach(function (chart) { chart.dispose(); });
     charts = [];
@@ -103,18 +109,18 @@
       charts.push(chart);
       if (kind === "map") {
         loadMap().then(function () {
-          chart.setOption(mapOption(data.map || [], labels));
+          show(chart, mapOption(data.map || [], labels));
           chart.on("click", function (params) {
             var url = element.getAttribute("data-province-url");
             if (params.data && url) window.location = url.replace("/00/", "/" + params.data.name + "/");
           });
         });
       } else if (kind === "sectors" || kind === "scales") {
-        chart.setOption(declineOption(data[kind] || [], labels));
+        show(chart, declineOption(data[kind] || [], labels));
       } else if (kind === "trend") {
-        chart.setOption(trendOption(data.trend || [], labels));
+        show(chart, trendOption(data.trend || [], labels));
       } else {
-        chart.setOption(barOption(data[kind] || [], labels, "count", true));
+        show(chart, barOption(data[kind] || [], labels, "count", true));
       }
     });
   }

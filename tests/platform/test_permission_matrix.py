@@ -171,6 +171,7 @@ def world(db, settings, tmp_path):
         "programs.businessclaim": claim, "programs.exportjob": job, "programs.province": jabar,
         "programs.regency": business.regency, "programs.sector": business.sector,
         "programs.organisation": Organisation.objects.first(),
+        "programs.profile": actors["officer"].profile,
         "surveys.surveywave": wave, "surveys.surveyresponse": response, "surveys.surveyimport": record,
     }
     return actors, samples, business

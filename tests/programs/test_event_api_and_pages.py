@@ -171,3 +171,16 @@ def test_participants_from_another_province_keep_their_phone(client, officer, ja
     table = pd.read_excel(io.BytesIO(client.get(f"/events/{jabar_event.pk}/participants.xlsx").content), header=3, engine="calamine", dtype=str)
     phones = dict(zip(table["Usaha"], table["Telepon"].fillna("")))
     assert phones == {"IKM Lokal": "+6281211112222", "IKM Tamu": ""}
+
+
+def test_event_dates_outside_the_programme_years_are_field_errors(client, officer):
+    """A year like 0239 was stored, then answered with an offset no ISO 8601 reader accepts."""
+    from tests.factories import make_event
+
+    event = make_event(organiser_province=officer.profile.province)
+    client.force_login(officer)
+    response = client.patch(f"/api/v1/events/{event.pk}/", {"registration_opens": "0239-06-17T07:00:00Z"}, content_type="application/json")
+    assert response.status_code == 400
+    assert response.json()["registration_opens"] == ["Isikan tanggal antara tahun 2000 dan 2100."]
+    event.refresh_from_db()
+    assert event.registration_opens.year > 2000
