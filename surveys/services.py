@@ -517,3 +517,23 @@ def response_save(*, user, wave, business, data, channel=Channel.FORM, confirm_w
         response.warnings_confirmed = True
         response.save(update_fields=["warnings_confirmed", "updated_at"])
     return response
+
+
+@transaction.atomic
+def response_delete(*, user, response):
+    """Delete a response under the same rules as changing it: the user may change it (a
+    verified response is locked), and its wave still accepts entries. Raises PermissionDenied
+    or ValidationError (translated) and deletes nothing otherwise."""
+    if not can(user, "delete", response):
+        raise PermissionDenied
+    try:
+        wave_entry_check(wave=response.wave, user=user)
+    except EntryRefused as refused:
+        raise ValidationError({"wave": [str(refused)]}) from None
+    # Deletes take turns with uploads and entries into the same wave, like every write.
+    xact_lock(LockKey.SURVEY_WAVE_WRITE, response.wave_id)
+    wave, province_id = response.wave, response.province_id
+    response.delete()
+    from .signals import responses_changed
+
+    transaction.on_commit(lambda: responses_changed(wave=wave, province_ids=[province_id]))

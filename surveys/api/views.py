@@ -41,10 +41,9 @@ class SurveyResponseViewSet(ScopedModelViewSet):
     policy_actions = {"bulk": "add"}
 
     def perform_destroy(self, instance):
-        super().perform_destroy(instance)
-        from ..signals import responses_changed
+        from ..services import response_delete
 
-        transaction.on_commit(lambda: responses_changed(wave=instance.wave, province_ids=[instance.province_id]))
+        response_delete(user=self.request.user, response=instance)
 
     @extend_schema(responses={201: SurveyResponseSerializer, 200: SurveyResponseSerializer})
     def create(self, request, *args, **kwargs):
