@@ -157,6 +157,8 @@ SIGNUP_VERIFICATION_MAX_AGE = 60 * 60 * 24 * 3  # three days to click the link
 AXES_FAILURE_LIMIT = config.integer("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.5  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Counted under the normalised name: changing the case of a user name or e-mail is no way around a lockout.
+AXES_USERNAME_CALLABLE = "programs.backends.lockout_username"
 AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

@@ -145,21 +145,22 @@ def account_unlock(*, by, profile):
     if not can(by, "unlock", profile):
         raise PermissionDenied
     user = profile.user
-    removed = reset(username=user.username)
+    removed = reset(username=user.username.lower())
     snapshot = account_snapshot(user)
     _record(account=user, by=by, action=AccountChange.Action.UNLOCK, before={**snapshot, "locked_out": True}, after={**snapshot, "locked_out": False})
     return removed
 
 
 def locked_out_usernames(usernames):
-    """The user names among ``usernames`` that are locked out of signing in now."""
+    """The user names among ``usernames`` (lower-cased, as lockouts count them) that are locked
+    out of signing in now."""
     from datetime import timedelta
 
     from axes.models import AccessAttempt
 
     since = timezone.now() - timedelta(hours=settings.AXES_COOLOFF_TIME)
     return set(
-        AccessAttempt.objects.filter(username__in=list(usernames), failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
+        AccessAttempt.objects.filter(username__in=[name.lower() for name in usernames], failures_since_start__gte=settings.AXES_FAILURE_LIMIT, attempt_time__gte=since)
         .values_list("username", flat=True)
     )
 

@@ -26,3 +26,11 @@ class UsernameOrEmailBackend(ModelBackend):
         if user.check_password(password):
             return user
         return None
+
+
+def lockout_username(request, credentials):
+    """The name failed sign-ins are counted under (django-axes ``AXES_USERNAME_CALLABLE``):
+    trimmed and lower-cased, as the backend matches it, so ``Pemilik@Contoh.id`` and
+    ``pemilik@contoh.id`` share one count and changing the case cannot dodge a lockout."""
+    username = (credentials or {}).get("username") or (request.POST.get("username") if request is not None else None) or ""
+    return username.strip().lower()

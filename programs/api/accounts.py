@@ -45,7 +45,7 @@ class AccountSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "email", "full_name", "name", "role", "province", "is_active", "last_login", "locked_out"]
 
     def get_locked_out(self, profile) -> bool:
-        return profile.user.username in accounts.locked_out_usernames([profile.user.username])
+        return profile.user.username.lower() in accounts.locked_out_usernames([profile.user.username])
 
     def get_fields(self):
         fields = super().get_fields()

@@ -45,7 +45,7 @@ def account_list(request):
     profiles = list(page.object_list)
     locked = accounts.locked_out_usernames(profile.user.username for profile in profiles)
     for profile in profiles:
-        profile.locked_out = profile.user.username in locked
+        profile.locked_out = profile.user.username.lower() in locked
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -71,7 +71,7 @@ def account_list_xlsx(request):
             user.get_full_name(), user.username, user.email, str(dict(accounts.Role.choices).get(role, "")),
             profile.province.name if profile.province_id else "",
             timezone.localtime(user.last_login).replace(tzinfo=None) if user.last_login else None,
-            _("Yes") if user.is_active else _("No"), _("Yes") if user.username in locked else _("No"),
+            _("Yes") if user.is_active else _("No"), _("Yes") if user.username.lower() in locked else _("No"),
         ])
     response = HttpResponse(_xlsx(_("Accounts"), headers, rows), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = f'attachment; filename="akun-{timezone.localdate():%Y%m%d}.xlsx"'
@@ -112,7 +112,7 @@ def _detail_page(request, profile, form, status=200):
     user = profile.user
     context = {
         "profile": profile, "account": user, "snapshot": accounts.account_snapshot(user), "form": form,
-        "locked_out": user.username in accounts.locked_out_usernames([user.username]),
+        "locked_out": user.username.lower() in accounts.locked_out_usernames([user.username]),
         "changes": AccountChange.objects.filter(account=user).select_related("changed_by")[:50] if can(request.user, "change", profile) else [],
         "can_reset": can(request.user, "reset_password", profile), "can_unlock": can(request.user, "unlock", profile),
     }
