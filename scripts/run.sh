@@ -19,6 +19,11 @@ if [ -z "${DATABASE_URL:-}" ]; then
   # again inside it, with DATABASE_URL set.
   exec $py scripts/postgres.py run .pgdata -- scripts/run.sh "$@"
 fi
+if ! grep -q '^DATABASE_URL=' .env && [[ "$DATABASE_URL" == *pgdata* ]]; then
+  # Other manage.py commands of this checkout (makemigrations, makemessages, shell) find the
+  # portal's own database through .env; real environment variables still win.
+  echo "DATABASE_URL=$DATABASE_URL" >> .env
+fi
 $py manage.py compile_translations
 $py manage.py migrate --noinput
 $py manage.py seed_demo
