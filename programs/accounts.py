@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from .models import AccountChange, Profile
 from .policy import can
-from .roles import Role, role_of
+from .roles import Role
 
 #: Roles an admin may give; owners sign up themselves.
 INVITABLE_ROLES = (Role.OFFICER, Role.MINISTRY_STAFF, Role.MINISTRY_ADMIN)
@@ -31,7 +31,7 @@ INVITABLE_ROLES = (Role.OFFICER, Role.MINISTRY_STAFF, Role.MINISTRY_ADMIN)
 def account_snapshot(user):
     """What an account is, as the change log keeps it."""
     profile = getattr(user, "profile", None)
-    role = role_of(user) if user.is_active else _role_ignoring_activity(user)
+    role = _role_ignoring_activity(user)
     return {
         "email": user.email,
         "name": user.get_full_name(),
@@ -42,7 +42,11 @@ def account_snapshot(user):
 
 
 def _role_ignoring_activity(user):
-    names = set(user.groups.values_list("name", flat=True))
+    """The account's role as ``role_of`` decides it, also for a deactivated account; reads
+    the groups through ``user.groups.all()`` so a list can prefetch them."""
+    if user.is_superuser:
+        return Role.MINISTRY_ADMIN
+    names = {group.name for group in user.groups.all()}
     return next((role for role in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF, Role.OFFICER, Role.OWNER) if role.value in names), None)
 
 

@@ -45,7 +45,13 @@ class AccountSerializer(serializers.ModelSerializer):
         fields = ["id", "username", "email", "full_name", "name", "role", "province", "is_active", "last_login", "locked_out"]
 
     def get_locked_out(self, profile) -> bool:
-        return profile.user.username.lower() in accounts.locked_out_usernames([profile.user.username])
+        # A list asks for the lockouts of its whole page at once, not once per row.
+        page = self.parent if isinstance(self.parent, serializers.ListSerializer) else None
+        if page is None or not isinstance(page.instance, (list, tuple)):
+            return profile.user.username.lower() in accounts.locked_out_usernames([profile.user.username])
+        if not hasattr(page, "_locked_out"):
+            page._locked_out = accounts.locked_out_usernames(item.user.username for item in page.instance)
+        return profile.user.username.lower() in page._locked_out
 
     def get_fields(self):
         fields = super().get_fields()
@@ -62,7 +68,7 @@ class AccountViewSet(ScopedModelViewSet):
     """Accounts (ministry admins: all, and every change; officers: their province's officers, read only).
     There is no delete: deactivate with ``is_active: false``, nothing the account recorded is lost."""
 
-    queryset = Profile.objects.select_related("user", "province").order_by("user__username")
+    queryset = Profile.objects.select_related("user", "province").prefetch_related("user__groups").order_by("user__username")
     serializer_class = AccountSerializer
     filterset_class = AccountFilterSet
     policy_actions = {"password_reset": "reset_password", "unlock": "unlock"}

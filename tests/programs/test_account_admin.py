@@ -175,3 +175,20 @@ def test_owner_account_can_be_deactivated_but_not_turned_into_staff(admin_client
     assert admin_client.post(url, {"role": "owner"}).status_code == 302
     owner.refresh_from_db()
     assert not owner.is_active and not owner.is_superuser
+
+
+def test_api_account_list_queries_do_not_grow_with_the_accounts(client, admin_user, jabar):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(admin_user)
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get("/api/v1/accounts/").status_code == 200
+        return len(captured)
+
+    few = queries()
+    for number in range(10):
+        make_user("officer", province=jabar, username=f"petugas.{number}")
+    assert queries() == few
