@@ -103,7 +103,8 @@ REDIS_URL = config.redis_url("REDIS_URL")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Redis down is a miss, not a 500: everything cached can be recomputed.
+            "BACKEND": "ikm_portal.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": config.text("CACHE_KEY_PREFIX", "ikm"),
             "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
@@ -119,17 +120,50 @@ CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TIMEZONE = "Asia/Jakarta"
 CELERY_TASK_ACKS_LATE = True
+# A task whose pool process was killed goes back to the queue at once (run_job counts the
+# attempts, so a file that kills every reader is not tried for ever).
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The worker reconnects to Redis for as long as it takes (the default gives up after 100 tries).
+CELERY_BROKER_CONNECTION_MAX_RETRIES = None
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+# Unacknowledged messages of a worker that died come back after this many seconds (kombu's
+# default is an hour). Longer than any task may run (JOB_TIME_LIMIT + a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": config.integer("CELERY_VISIBILITY_TIMEOUT", 15 * 60),
+    "socket_connect_timeout": 2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = 2
+CELERY_REDIS_SOCKET_TIMEOUT = 5
+# A web request does not wait long for an unreachable broker: the job stays queued and is
+# sent again by the watchdog (programs.jobs).
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BEAT_SCHEDULE = {
-    # Keeps the broker and worker visibly alive in /healthz even on quiet days.
-    "heartbeat": {"task": "ikm_portal.tasks.heartbeat", "schedule": crontab(minute="*/5")},
     # Writes queue their own refresh; this catches anything a lost message or a crash missed.
     "refresh-rollups": {"task": "surveys.tasks.refresh_rollups_task", "schedule": crontab(minute=17)},
+    # Figures marked out of date that no queued refresh took (broker down, worker killed).
+    "refresh-pending-rollups": {"task": "surveys.tasks.refresh_pending_task", "schedule": config.integer("ROLLUP_PENDING_CHECK_SECONDS", 60)},
+    # Jobs whose worker died are failed, jobs the broker refused are sent again.
+    "jobs-watchdog": {"task": "programs.tasks.jobs_watchdog", "schedule": config.integer("JOB_WATCHDOG_SECONDS", 60)},
     # Participants of events starting tomorrow get a reminder in the morning.
     "event-reminders": {"task": "programs.tasks.send_event_reminders", "schedule": crontab(hour=7, minute=0)},
 }
+# Imports, exports and refreshes are stopped after this many seconds.
+JOB_TIME_LIMIT = config.integer("JOB_TIME_LIMIT", 10 * 60)
+# A running job touches its heartbeat this often; one silent for JOB_STALE_SECONDS lost its worker.
+JOB_HEARTBEAT_SECONDS = config.integer("JOB_HEARTBEAT_SECONDS", 20)
+JOB_STALE_SECONDS = config.integer("JOB_STALE_SECONDS", 120)
+# A job that stopped its worker this many times is failed instead of tried again.
+JOB_MAX_ATTEMPTS = 3
+# The queue imports and exports are sent to (empty: Celery's default queue).
+JOB_QUEUE = config.text("JOB_QUEUE", "")
+# A worker records that it is alive this often; /healthz wants one seen within WORKER_STALE_SECONDS.
+WORKER_HEARTBEAT_SECONDS = config.integer("WORKER_HEARTBEAT_SECONDS", 15)
+WORKER_STALE_SECONDS = config.integer("WORKER_STALE_SECONDS", 60)
+# Monitoring that presents this token (Authorization: Bearer …) reads /healthz's details.
+HEALTHZ_TOKEN = config.text("HEALTHZ_TOKEN", "")
 # Seconds between the first write of a burst and the refresh of the wave's rollups.
 ROLLUP_REFRESH_DELAY = config.integer("ROLLUP_REFRESH_DELAY", 20)
 
@@ -187,8 +221,30 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(config.text("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Uploads, import reports and exports go through Django's storage API only, so web processes
+# and workers may run on different machines: with S3_BUCKET set they share an S3-compatible
+# object store (an on-premises MinIO, say); otherwise files are kept under MEDIA_ROOT.
+if config.is_set("S3_BUCKET"):
+    DEFAULT_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": config.text("S3_BUCKET"),
+            "endpoint_url": config.text("S3_ENDPOINT_URL", "") or None,
+            "access_key": config.text("S3_ACCESS_KEY_ID", "") or None,
+            "secret_key": config.text("S3_SECRET_ACCESS_KEY", "") or None,
+            "region_name": config.text("S3_REGION", "") or None,
+            "location": config.text("S3_PREFIX", ""),
+            # Files may hold personal data: private objects, served through the portal's
+            # own scoped download views, never a public URL; names never overwritten.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    DEFAULT_STORAGE = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -1,17 +1,18 @@
 """The home page each role lands on, the health probe and the error pages."""
 import logging
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.http import JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.views.decorators.cache import never_cache
 
 from programs.models import Business, BusinessClaim, Event, Province
 from programs.roles import Role, role_of
-
-from .tasks import HEARTBEAT_CACHE_KEY
 
 logger = logging.getLogger(__name__)
 
@@ -59,6 +60,10 @@ def _check_database():
 
 
 def _check_cache():
+    from .cache import cache_is_down
+
+    if cache_is_down():
+        raise RuntimeError("cache unreachable (pages are served without it)")
     cache.set("healthz:probe", "1", timeout=10)
     if cache.get("healthz:probe") != "1":
         raise RuntimeError("cache did not return what was written")
@@ -75,13 +80,29 @@ def _check_broker():
         client.ping()
     finally:
         client.close()
-    return {"status": "ok", "mode": "redis", "last_worker_heartbeat": cache.get(HEARTBEAT_CACHE_KEY)}
+    return {"status": "ok", "mode": "redis"}
+
+
+def _check_worker():
+    """A worker is alive when one wrote its heartbeat within WORKER_STALE_SECONDS (see
+    ikm_portal.celery); without Redis tasks run in-process and no worker is needed."""
+    from programs.models import WorkerHeartbeat
+
+    if not settings.REDIS_URL:
+        return {"status": "ok", "mode": "in-process"}
+    newest = WorkerHeartbeat.objects.order_by("-seen_at").first()
+    last = newest.seen_at if newest else None
+    age = round((timezone.now() - last).total_seconds()) if last else None
+    alive = WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS)).count()
+    body = {"status": "ok" if alive else "error", "alive": alive, "last_heartbeat": last.isoformat() if last else None, "age_seconds": age}
+    if not alive:
+        body["error"] = "no worker heartbeat within %s s" % settings.WORKER_STALE_SECONDS
+    return body
 
 
 def _newest_rollup():
     """When the newest impact figures were computed, and how old they are (None before any)."""
     from django.db.models import Max
-    from django.utils import timezone
 
     from surveys.models import ImpactRollup
 
@@ -91,19 +112,37 @@ def _newest_rollup():
     return {"computed_at": newest.isoformat(), "age_seconds": round((timezone.now() - newest).total_seconds())}
 
 
+def _may_see_health_details(request):
+    """Ministry staff, and the load balancer or monitoring with HEALTHZ_TOKEN; the public
+    learns only ok / not ok (the details name servers and versions)."""
+    token = settings.HEALTHZ_TOKEN
+    if token:
+        given = request.headers.get("Authorization", "").removeprefix("Bearer ").strip()
+        if given and constant_time_compare(given, token):
+            return True
+    return role_of(request.user) in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF)
+
+
 @never_cache
 def healthz(request):
-    """JSON for the load balancer: 200 when every dependency answers, 503 otherwise."""
+    """JSON for the load balancer: 200 when the database, the cache, the broker and a worker
+    answer, 503 otherwise."""
     checks = {}
-    for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker)):
+    for name, check in (("database", _check_database), ("cache", _check_cache), ("broker", _check_broker), ("worker", _check_worker)):
+        if name == "worker" and checks["database"]["status"] != "ok":
+            checks[name] = {"status": "error", "error": "database unreachable"}
+            continue
         try:
             checks[name] = check()
         except Exception as exc:  # any failure of a dependency is reported, not raised
             logger.warning("healthz: %s check failed: %s", name, exc)
             checks[name] = {"status": "error", "error": str(exc).splitlines()[0] if str(exc) else type(exc).__name__}
-    checks["newest_rollup"] = _newest_rollup() if checks["database"]["status"] == "ok" else None
-    healthy = all(checks[name]["status"] == "ok" for name in ("database", "cache", "broker"))
-    return JsonResponse({"status": "ok" if healthy else "error", **checks}, status=200 if healthy else 503)
+    healthy = all(check["status"] == "ok" for check in checks.values())
+    body = {"status": "ok" if healthy else "error"}
+    if _may_see_health_details(request):
+        checks["newest_rollup"] = _newest_rollup() if checks["database"]["status"] == "ok" else None
+        body.update(checks)
+    return JsonResponse(body, status=200 if healthy else 503)
 
 
 def error_403(request, exception=None):

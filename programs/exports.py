@@ -47,6 +47,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files import File
 from django.db import transaction
@@ -57,6 +58,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .filtersets import BusinessFilterSet
+from .jobs import dispatch, run_job
 from .models import Business, ExportJob
 from .selectors import can_see_personal_data
 
@@ -275,8 +277,6 @@ def export_start(*, user, kind, params):
     ``params`` is the ``{name: [values]}`` of :func:`export_params`. If the user already has
     the same export waiting or running (a double click), that job is returned instead.
     """
-    from .tasks import export_run_task
-
     if kind not in EXPORT_KINDS:
         raise ValueError(f"unknown export kind {kind!r}")
     with transaction.atomic():
@@ -285,12 +285,13 @@ def export_start(*, user, kind, params):
             status__in=[ExportJob.Status.QUEUED, ExportJob.Status.RUNNING],
         ).first()
         if pending is not None:
-            return pending
+            # A job the broker did not take yet is sent again rather than left waiting.
+            return pending.refresh_status()
         job = ExportJob(user=user, kind=kind, file_format="xlsx", params=params)
         job.full_clean()
         job.save()
-        # The worker must find the row: queue only after the commit.
-        transaction.on_commit(lambda: export_run_task.delay(job.pk))
+        # The worker must find the row: queued only after the commit.
+        dispatch(job)
     return job
 
 
@@ -359,13 +360,11 @@ def export_run(*, job_id):
     the progress page (another connection) sees it while the file is being written. A job
     already done or failed (a redelivered message) is left alone.
     """
-    job = ExportJob.objects.select_related("user").filter(pk=job_id).first()
-    if job is None:
-        logger.warning("export %s no longer exists", job_id)
-        return None
-    if job.status in (ExportJob.Status.DONE, ExportJob.Status.FAILED):
-        return job
-    job.report(status=ExportJob.Status.RUNNING, started_at=timezone.now(), done_rows=0, error="")
+    return run_job(ExportJob, job_id, _export_run)
+
+
+def _export_run(job):
+    job = ExportJob.objects.select_related("user").get(pk=job.pk)
     try:
         export = business_export(job.user, _as_querydict(job.params))
         total = export.queryset.count()
@@ -389,6 +388,12 @@ def export_run(*, job_id):
             job.file.delete(save=False)
         if isinstance(error, ExportError):
             message = str(error)
+        elif isinstance(error, SoftTimeLimitExceeded):
+            with translation.override(settings.LANGUAGE_CODE):
+                message = _(
+                    "The export took longer than %(minutes)s minutes and was stopped. Narrow the "
+                    "filters (for example by province) or download the CSV."
+                ) % {"minutes": settings.JOB_TIME_LIMIT // 60}
         else:
             with translation.override(settings.LANGUAGE_CODE):
                 message = _(

@@ -356,8 +356,13 @@ class ExportJob(JobMixin, models.Model):
     file = models.FileField(_("file"), upload_to="exports/%Y/%m/", blank=True)
     error = models.TextField(_("error"), blank=True)
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("sent to a worker at"), null=True, blank=True)
     started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    task_name = "programs.tasks.export_run_task"
 
     objects = ExportJobQuerySet.as_manager()
 
@@ -593,3 +598,19 @@ class AccountChange(models.Model):
         if key == "role" and value in Role.values:
             return Role(value).label
         return value
+
+
+class WorkerHeartbeat(models.Model):
+    """A Celery worker's last sign of life, written every ``WORKER_HEARTBEAT_SECONDS`` by the
+    worker itself (see ikm_portal.celery). In the database, not in Redis, so /healthz can
+    say when a worker was last alive even while Redis is down."""
+    hostname = models.CharField(max_length=255, unique=True)
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("worker heartbeat")
+        verbose_name_plural = _("worker heartbeats")
+
+    def __str__(self):
+        return self.hostname

@@ -2,9 +2,10 @@ from celery import shared_task
 from django.db import OperationalError
 
 from .exports import export_run
+from .jobs import job_task_options, watchdog
 
 
-@shared_task(acks_late=True, autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3)
+@shared_task(**job_task_options(autoretry_for=(OperationalError,), retry_backoff=True, max_retries=3))
 def export_run_task(job_id):
     """Build one export file (see programs.exports.export_run); retried if the database was unreachable."""
     export_run(job_id=job_id)
@@ -32,3 +33,9 @@ def send_event_reminders():
     sent = send("reminder", ids)
     Registration.objects.filter(pk__in=ids).update(reminded_at=timezone.now())
     return sent
+
+
+@shared_task
+def jobs_watchdog():
+    """Beat, every minute: fail jobs whose worker died, send again jobs the broker refused."""
+    return watchdog()

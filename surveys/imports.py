@@ -8,11 +8,14 @@ import logging
 import zipfile
 
 import pandas as pd
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from programs.jobs import dispatch, run_job
 
 from .columns import COLUMNS, map_headers
 from .models import SurveyImport
@@ -121,19 +124,29 @@ def to_keys(frame):
 
 def import_start(*, user, wave, uploaded_file):
     """Keep the upload and its record, and queue the import (run at once without a worker)."""
-    from .tasks import import_run_task
-
     record = SurveyImport(wave=wave, user=user, original_name=uploaded_file.name[:255], province_id=getattr(getattr(user, "profile", None), "province_id", None))
     record.file.save(uploaded_file.name, uploaded_file, save=False)
     record.save()
-    transaction.on_commit(lambda: import_run_task.delay(record.pk))
+    dispatch(record)
+    return record
+
+
+def import_retry(record):
+    """Queue a failed import again (its file is kept); the attempts start over."""
+    record.report(status=SurveyImport.Status.QUEUED, message="", attempts=0, dispatched_at=None, heartbeat_at=None, finished_at=None, rows_done=0)
+    dispatch(record)
     return record
 
 
 def import_run(*, import_id):
     """Run an import record to its end: ``done`` with every row written, or ``rejected`` with
-    the list of (row, column, message) and an XLSX report of the offending rows."""
-    record = SurveyImport.objects.select_related("wave", "user").get(pk=import_id)
+    the list of (row, column, message) and an XLSX report of the offending rows. An import
+    already final (a message delivered again) is left as it is."""
+    return run_job(SurveyImport, import_id, _import_run)
+
+
+def _import_run(record):
+    record = SurveyImport.objects.select_related("wave", "user").get(pk=record.pk)
     stage = _stage_reporter(record)
     stage(_("Reading the file…"), 0.05)
     try:
@@ -149,17 +162,19 @@ def import_run(*, import_id):
         if not result.ok:
             return _reject(record, raw, result.errors)
         stage(_("Writing %(rows)s rows…") % {"rows": f"{len(raw):,}".replace(",", ".")}, 0.7)
+        from .signals import responses_changed
+
         with transaction.atomic():
             created, updated = responses_write(result, wave=record.wave, user=record.user, channel="upload", reason=f"import {record.pk}")
+            responses_changed(wave=record.wave, province_ids=[record.province_id] if record.province_id else None)
     except (FileRefused, EntryRefused) as refused:
         return _finish(record, SurveyImport.Status.REJECTED, message=str(refused))
+    except SoftTimeLimitExceeded:
+        return _finish(record, SurveyImport.Status.FAILED, message=_("The import took longer than %(minutes)s minutes and was stopped; nothing was written. Split the file into smaller ones and upload them one by one.") % {"minutes": settings.JOB_TIME_LIMIT // 60})
     except Exception:
         logger.exception("survey import %s failed", record.pk)
         return _finish(record, SurveyImport.Status.FAILED, message=_("The import stopped because of an error on our side; nothing was written. Try again, or contact the helpdesk."))
     record.rows_created, record.rows_updated = created, updated
-    from .signals import responses_changed
-
-    responses_changed(wave=record.wave, province_ids=[record.province_id] if record.province_id else None)
     return _finish(record, SurveyImport.Status.DONE, rows_done=created + updated, message=_("%(rows)s rows written: %(created)s new, %(updated)s updated.") % {"rows": created + updated, "created": created, "updated": updated})
 
 

@@ -266,7 +266,8 @@ class ReviewEvent(models.Model):
 
 class SurveyImportQuerySet(ScopedQuerySet):
     province_field = "province"
-    policy = Policy(view=ORGANISERS, add={Role.MINISTRY_ADMIN, Role.OFFICER})
+    # Those who may upload may also send a failed upload again (its file is kept).
+    policy = Policy(view=ORGANISERS, add={Role.MINISTRY_ADMIN, Role.OFFICER}, retry={Role.MINISTRY_ADMIN, Role.OFFICER})
 
     def visible_to(self, user):
         return super().visible_to(user) | self.filter(user=user) if user is not None and user.is_authenticated else self.none()
@@ -299,7 +300,14 @@ class SurveyImport(JobMixin, models.Model):
     error_report = models.FileField(_("error report"), upload_to="imports/%Y/%m/", blank=True)
     message = models.TextField(_("message"), blank=True)
     created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(_("sent to a worker at"), null=True, blank=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    failure_field = "message"
+    task_name = "surveys.tasks.import_run_task"
 
     objects = SurveyImportQuerySet.as_manager()
 
@@ -384,3 +392,21 @@ class ImpactRollup(models.Model):
 
     def __str__(self):
         return f"{self.wave_id}/{self.province_id or 'ID'}/{self.regency_id or '*'}/{self.sector_id or '*'}/{self.scale or '*'}"
+
+
+class RollupPending(models.Model):
+    """A province of a wave (or, without a province, the whole wave) whose figures are older
+    than its responses.
+
+    Inserted in the transaction that changes the responses and deleted in the one that
+    refreshes the figures, so neither a Redis outage on the writing side nor a worker killed
+    mid-refresh loses a refresh: the marks stay until figures including them are committed.
+    Rows are only ever inserted and deleted (no unique key), so a writer never waits for a
+    refresh in progress."""
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(Province, null=True, on_delete=models.CASCADE, related_name="+", db_index=False)
+    marked_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending figures refresh")
+        verbose_name_plural = _("pending figures refreshes")

@@ -43,7 +43,7 @@ def _figures_changed(wave, province_id):
     # Verification changes the verified-only figures of the province (and the nation).
     from .signals import responses_changed
 
-    transaction.on_commit(lambda: responses_changed(wave=wave, province_ids=[province_id]))
+    responses_changed(wave=wave, province_ids=[province_id])
 
 
 def _submission(wave, province_id):

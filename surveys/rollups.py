@@ -172,11 +172,45 @@ class RefreshResult:
 
 def refresh(*, wave, provinces=None, national=True):
     """Recompute the rollups of ``wave``: every slice, or only the given provinces' slices
-    (plus the national ones unless ``national`` is false). Atomic; serialised per wave."""
+    (plus the national ones unless ``national`` is false). Atomic; serialised per wave. A
+    refresh of the whole wave also settles the wave's pending marks."""
+    return _refresh(wave, lambda cursor: _take_all_pending(cursor, wave) if provinces is None else None, provinces=provinces, national=national)
+
+
+def refresh_pending(*, wave):
+    """Refresh the slices of ``wave`` marked pending by writes, in the transaction that takes
+    the marks: a refresh that dies midway leaves them for the next one. None when nothing
+    was pending."""
+    taken = []
+
+    def take(cursor):
+        cursor.execute("DELETE FROM surveys_rolluppending WHERE wave_id = %s RETURNING province_id", [wave.pk])
+        taken.extend(row[0] for row in cursor.fetchall())
+        if not taken:
+            return _NOTHING
+        return None if None in taken else sorted(set(taken))
+
+    return _refresh(wave, take, provinces=_FROM_MARKS, national=True)
+
+
+_NOTHING = object()
+_FROM_MARKS = object()
+
+
+def _take_all_pending(cursor, wave):
+    cursor.execute("DELETE FROM surveys_rolluppending WHERE wave_id = %s", [wave.pk])
+
+
+def _refresh(wave, take, *, provinces, national):
     started = time.perf_counter()
     with transaction.atomic():
         with connection.cursor() as cursor:
             xact_lock(LockKey.ROLLUP_REFRESH, wave.pk, cursor=cursor)
+            taken = take(cursor)
+            if taken is _NOTHING:
+                return None
+            if provinces is _FROM_MARKS:
+                provinces = taken
             cursor.execute(ROLLUP_SESSION_SETTINGS)
             rows = _refresh_postgresql(cursor, wave, provinces=provinces, national=national)
     result = RefreshResult(wave.code, provinces, rows, time.perf_counter() - started)
@@ -234,38 +268,53 @@ STEEPEST_SQL = """
 
 # -- refresh after writes (debounced) -------------------------------------------------------------
 
-def _pending_key(wave_id, province_id):
-    return f"rollups:pending:{wave_id}:{province_id or 'all'}"
-
-
 def _scheduled_key(wave_id):
     return f"rollups:scheduled:{wave_id}"
 
 
-def schedule_refresh(*, wave, province_ids=None):
-    """Ask for the wave's rollups to be refreshed soon. Called after responses are committed.
+def mark_pending(*, wave, province_ids=None):
+    """Record, in the caller's transaction, that the wave's figures for ``province_ids`` (the
+    whole wave when None) are out of date, and queue a refresh once that transaction commits.
 
-    A burst of writes gives one refresh: each write marks its provinces as pending, and only
-    the first write of a burst queues the task, ``ROLLUP_REFRESH_DELAY`` seconds later; the
-    task takes (atomically, key by key) whatever is pending when it runs."""
+    A burst of writes gives one refresh: only the first write of a burst queues the task,
+    ``ROLLUP_REFRESH_DELAY`` seconds later, and the task refreshes whatever is marked when it
+    runs. If the cache or the broker is down the write still succeeds: the marks are in the
+    database and the beat (every minute) refreshes them."""
+    from .models import RollupPending
+
+    ids = sorted(set(province_ids)) if province_ids else [None]
+    RollupPending.objects.bulk_create([RollupPending(wave_id=wave.pk, province_id=province_id) for province_id in ids])
+    transaction.on_commit(lambda: _queue_refresh(wave.pk))
+
+
+def _queue_refresh(wave_id):
     from .tasks import refresh_rollups_task
 
     delay = settings.ROLLUP_REFRESH_DELAY
-    ids = sorted(set(province_ids)) if province_ids else [None]
-    cache.set_many({_pending_key(wave.pk, province_id): 1 for province_id in ids}, timeout=delay + 3600)
-    if cache.add(_scheduled_key(wave.pk), 1, timeout=delay + 300):
-        refresh_rollups_task.apply_async(kwargs={"wave_id": wave.pk, "debounced": True}, countdown=delay)
+    if not cache.add(_scheduled_key(wave_id), 1, timeout=delay + 300):
+        return  # one is queued already (or the cache is down: the beat takes over)
+    try:
+        refresh_rollups_task.apply_async(kwargs={"wave_id": wave_id, "debounced": True}, countdown=delay)
+    except Exception as error:  # an unreachable broker: the marks wait for the beat
+        cache.delete(_scheduled_key(wave_id))
+        logger.warning("rollup refresh of wave %s not queued (%s); the beat will pick it up", wave_id, error)
 
 
-def take_pending(wave):
-    """Province ids pending a refresh (None for the whole wave), clearing them. Each key is
-    deleted by exactly one taker, so a write arriving meanwhile is never lost."""
-    from programs.models import Province
-
+def pending_refresh_started(wave):
+    """The debounced task starts: writes from now on queue a new one."""
     cache.delete(_scheduled_key(wave.pk))
-    if cache.delete(_pending_key(wave.pk, None)):
-        return None
-    return [pk for pk in Province.objects.values_list("pk", flat=True) if cache.delete(_pending_key(wave.pk, pk))]
+
+
+def waves_pending(*, older_than=0):
+    """Waves with marks at least ``older_than`` seconds old (the beat leaves fresh marks to the
+    debounced task already queued for them)."""
+    from datetime import timedelta
+
+    from .models import RollupPending
+
+    cutoff = timezone.now() - timedelta(seconds=older_than)
+    wave_ids = RollupPending.objects.filter(marked_at__lte=cutoff).values_list("wave_id", flat=True).distinct()
+    return SurveyWave.objects.filter(pk__in=wave_ids)
 
 
 def waves_to_refresh():

@@ -511,7 +511,7 @@ def response_save(*, user, wave, business, data, channel=Channel.FORM, confirm_w
     responses_write(result, wave=wave, user=user, channel=channel)
     from .signals import responses_changed
 
-    transaction.on_commit(lambda: responses_changed(wave=wave, province_ids=[business.province_id]))
+    responses_changed(wave=wave, province_ids=[business.province_id])
     response = SurveyResponse.objects.get(wave=wave, business=business)
     if confirm_warnings and response.warnings and not response.warnings_confirmed:
         response.warnings_confirmed = True
@@ -536,4 +536,4 @@ def response_delete(*, user, response):
     response.delete()
     from .signals import responses_changed
 
-    transaction.on_commit(lambda: responses_changed(wave=wave, province_ids=[province_id]))
+    responses_changed(wave=wave, province_ids=[province_id])

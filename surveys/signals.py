@@ -2,8 +2,9 @@
 
 
 def responses_changed(*, wave, province_ids=None):
-    """Called after a committed write of responses to ``wave`` (in ``province_ids``, or
-    anywhere when None): queue a debounced refresh of its rollups."""
-    from .rollups import schedule_refresh
+    """Called inside the transaction that writes responses to ``wave`` (in ``province_ids``,
+    or anywhere when None): its rollups are marked out of date in that transaction, and a
+    debounced refresh is queued once it commits."""
+    from .rollups import mark_pending
 
-    schedule_refresh(wave=wave, province_ids=province_ids)
+    mark_pending(wave=wave, province_ids=province_ids)

@@ -1,25 +1,26 @@
 from celery import shared_task
+from django.conf import settings
 from django.db import InterfaceError, OperationalError
+
+from programs.jobs import job_task_options
 
 from .imports import import_run
 
 
-@shared_task(acks_late=True)
+@shared_task(**job_task_options())
 def import_run_task(import_id):
     """Check and write one uploaded survey file (see surveys.imports.import_run)."""
     import_run(import_id=import_id)
 
 
-@shared_task(
-    acks_late=True, autoretry_for=(OperationalError, InterfaceError), retry_backoff=5,
-    retry_backoff_max=120, max_retries=5,
-)
+@shared_task(**job_task_options(autoretry_for=(OperationalError, InterfaceError), retry_backoff=5, retry_backoff_max=120, max_retries=5))
 def refresh_rollups_task(wave_id=None, province_ids=None, debounced=False):
     """Refresh impact rollups (retried when the database is unreachable or a lock times out,
-    not on a programming error): one wave (the provinces pending for it when ``debounced``),
-    or every wave with responses (the beat safety net). See surveys.rollups."""
+    not on a programming error): the slices pending for one wave when ``debounced``, else one
+    wave (or its ``province_ids``), or every wave with responses (the hourly safety net). See
+    surveys.rollups."""
     from .models import SurveyWave
-    from .rollups import refresh, take_pending, waves_to_refresh
+    from .rollups import pending_refresh_started, refresh, refresh_pending, waves_to_refresh
 
     if wave_id is None:
         return [refresh(wave=wave).rows for wave in waves_to_refresh()]
@@ -27,5 +28,17 @@ def refresh_rollups_task(wave_id=None, province_ids=None, debounced=False):
     if wave is None:  # deleted since the refresh was queued
         return None
     if debounced:
-        province_ids = take_pending(wave)
+        pending_refresh_started(wave)
+        result = refresh_pending(wave=wave)
+        return result and result.rows
     return refresh(wave=wave, provinces=province_ids).rows
+
+
+@shared_task(**job_task_options(autoretry_for=(OperationalError, InterfaceError), retry_backoff=5, max_retries=3))
+def refresh_pending_task():
+    """Beat, every minute: refresh what writes marked pending and no debounced task took
+    (the broker was down when they were written, or a worker died mid-refresh)."""
+    from .rollups import refresh_pending, waves_pending
+
+    results = [refresh_pending(wave=wave) for wave in waves_pending(older_than=settings.ROLLUP_REFRESH_DELAY + 30)]
+    return sum(result.rows for result in results if result)

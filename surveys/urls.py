@@ -9,6 +9,7 @@ urlpatterns = [
     path("surveys/", views.wave_list, name="survey-wave-list"),
     path("surveys/new/", views.wave_create, name="survey-wave-create"),
     path("surveys/imports/<int:pk>/", views.import_detail, name="survey-import-detail"),
+    path("surveys/imports/<int:pk>/retry/", views.import_retry, name="survey-import-retry"),
     path("surveys/imports/<int:pk>/report.xlsx", views.import_report, name="survey-import-report"),
     path("surveys/responses/<int:pk>/confirm-warnings/", views.confirm_warnings, name="survey-confirm-warnings"),
     path("surveys/<str:code>/edit/", views.wave_edit, name="survey-wave-edit"),

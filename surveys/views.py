@@ -18,6 +18,7 @@ from . import review
 from .choices import ReviewStatus
 from .filtersets import SurveyResponseFilterSet
 from .forms import ResponseForm, ReviewForm, SurveyWaveForm, UploadForm
+from . import imports
 from .imports import import_start
 from .models import ProvinceSubmission, SurveyImport, SurveyResponse, SurveyWave
 from .selectors import completeness, responses_with_warnings
@@ -194,8 +195,20 @@ IMPORTS = SurveyImport.objects.select_related("wave")
 
 @action_required("view", IMPORTS, lookup="pk")
 def import_detail(request, record):
+    if record.is_active:
+        record.refresh_status()  # failed if its worker died, sent again if the broker refused it
     template = "surveys/includes/import_status.html" if request.htmx else "surveys/import_detail.html"
     return render(request, template, {"record": record, "running": record.is_active})
+
+
+@require_POST
+@action_required("retry", IMPORTS, lookup="pk")
+def import_retry(request, record):
+    """Send a failed upload to a worker again (the file is kept: no need to upload it again)."""
+    if record.status == SurveyImport.Status.FAILED:
+        imports.import_retry(record)
+        messages.success(request, _("The upload is being checked again."))
+    return redirect("survey-import-detail", record.pk)
 
 
 @action_required("view", IMPORTS, lookup="pk")

@@ -43,6 +43,9 @@ def _fresh_cache():
     """Throttles, lockouts and cached figures must not leak from one test into the next."""
     from django.core.cache import cache
 
+    from ikm_portal import cache as resilient_cache
+
+    resilient_cache._down_until = 0.0  # a test that stopped Redis must not leave the next without cache
     cache.clear()
     yield
 
@@ -127,6 +130,8 @@ def celery_worker_process(django_db_setup, django_db_blocker):
         env = subprocess_env()
     # Rollups after an import are queued this many seconds later (20 in production).
     env["ROLLUP_REFRESH_DELAY"] = "1"
+    # /healthz wants a worker heartbeat; a quick one so tests need not wait for it.
+    env["WORKER_HEARTBEAT_SECONDS"] = "1"
     # The worker's e-mails are written as files the tests can read.
     WORKER_MAIL_DIR.mkdir(exist_ok=True)
     env["EMAIL_URL"] = f"filemail:///{WORKER_MAIL_DIR}"  # three slashes and an absolute path

@@ -44,6 +44,8 @@ def export_list(request):
 
 
 def _status_context(job):
+    if job.is_active:
+        job.refresh_status()  # failed if its worker died, sent again if the broker refused it
     progress = job.progress
     return {
         "job": job,

@@ -99,15 +99,14 @@ class SurveyResponseViewSet(ScopedModelViewSet):
                 SurveyResponse.objects.filter(wave=wave, business_id__in=[int(result.frame.at[row, "business_id"]) for row in valid]).values_list("business_id", flat=True)
             )
             subset = CheckResult(frame=result.frame.loc[valid].copy(), errors=[], warnings=result.warnings.loc[valid])
+            from ..signals import responses_changed
+
             with transaction.atomic():
                 responses_write(subset, wave=wave, user=request.user, channel="api", reason="api bulk")
+                responses_changed(wave=wave, province_ids=[province_id_of(request.user)] if role_of(request.user) == Role.OFFICER else None)
             ids = dict(SurveyResponse.objects.filter(wave=wave, business_id__in=[int(subset.frame.at[row, "business_id"]) for row in valid]).values_list("business_id", "id"))
             for row in valid:
                 business_id = int(subset.frame.at[row, "business_id"])
                 answers.append({"index": row, "status": "updated" if business_id in existing else "created", "id": ids[business_id], "warnings": list(subset.warnings[row])})
-            from ..signals import responses_changed
-
-            province_ids = [province_id_of(request.user)] if role_of(request.user) == Role.OFFICER else None
-            transaction.on_commit(lambda: responses_changed(wave=wave, province_ids=province_ids))
         answers.sort(key=lambda answer: answer["index"])
         return Response({"results": answers}, status=200 if not errors else 207 if valid else 400)

@@ -1,4 +1,5 @@
-"""/healthz answers 200 when the database and Redis answer, 503 when Redis is stopped."""
+"""/healthz answers 200 when the database, Redis and a worker answer, 503 when Redis is
+stopped or no worker is alive; the public learns only ok / not ok."""
 import shutil
 import socket
 import subprocess
@@ -8,7 +9,18 @@ import pytest
 from django.test import override_settings
 
 
-def test_healthy(client, db):
+@pytest.fixture
+def live_worker(db):
+    """A worker heartbeat as a live worker writes it (see ikm_portal.celery)."""
+    from django.utils import timezone
+
+    from programs.models import WorkerHeartbeat
+
+    return WorkerHeartbeat.objects.create(hostname="celery@test", started_at=timezone.now(), seen_at=timezone.now())
+
+
+def test_healthy(client, staff_user, live_worker):
+    client.force_login(staff_user)
     response = client.get("/healthz")
     assert response.status_code == 200
     body = response.json()
@@ -16,6 +28,36 @@ def test_healthy(client, db):
     assert body["database"] == {"status": "ok"}
     assert body["cache"]["status"] == "ok"
     assert body["broker"]["status"] == "ok"
+    assert body["worker"]["alive"] == 1 and body["worker"]["last_heartbeat"]
+
+
+def test_the_public_learns_only_ok_or_not(client, live_worker):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+
+
+def test_the_load_balancers_token_reads_the_details(client, live_worker, settings):
+    settings.HEALTHZ_TOKEN = "s3cret-token"
+    assert "database" not in client.get("/healthz", headers={"Authorization": "Bearer wrong"}).json()
+    assert client.get("/healthz", headers={"Authorization": "Bearer s3cret-token"}).json()["database"] == {"status": "ok"}
+
+
+def test_503_when_no_worker_is_alive(client, staff_user, live_worker):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    client.force_login(staff_user)
+    live_worker.seen_at = timezone.now() - timedelta(minutes=5)
+    live_worker.save()
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    worker = response.json()["worker"]
+    assert worker["status"] == "error" and worker["alive"] == 0
+    assert 290 <= worker["age_seconds"] <= 310  # when it was last seen, for the operator
+    assert client.logout() is None
+    assert client.get("/healthz").json() == {"status": "error"}
 
 
 @pytest.fixture
@@ -40,9 +82,10 @@ def own_redis(tmp_path):
         process.wait()
 
 
-def test_503_when_redis_is_stopped(client, db, own_redis):
+def test_503_when_redis_is_stopped(client, staff_user, live_worker, own_redis):
     process, url = own_redis
-    caches = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url, "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
+    client.force_login(staff_user)
+    caches = {"default": {"BACKEND": "ikm_portal.cache.ResilientRedisCache", "LOCATION": url, "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
     with override_settings(REDIS_URL=url, CACHES=caches):
         assert client.get("/healthz").status_code == 200
         process.terminate()
@@ -56,7 +99,7 @@ def test_503_when_redis_is_stopped(client, db, own_redis):
     assert body["database"]["status"] == "ok"
 
 
-def test_healthz_tells_how_old_the_newest_figures_are(client, db):
+def test_healthz_tells_how_old_the_newest_figures_are(client, staff_user, live_worker):
     from surveys.rollups import refresh
     from tests.factories import make_businesses, make_responses, make_wave
     from programs.models import Province
@@ -64,6 +107,7 @@ def test_healthz_tells_how_old_the_newest_figures_are(client, db):
     wave = make_wave("2020-04")
     make_responses(wave, make_businesses(3, provinces=[Province.objects.get(code="32")]))
     refresh(wave=wave)
+    client.force_login(staff_user)
     response = client.get("/healthz")
     assert response.status_code == 200
     newest = response.json()["newest_rollup"]

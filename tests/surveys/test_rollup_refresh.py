@@ -146,22 +146,25 @@ def test_refresh_command_refuses_unknown_wave_and_province(wave):
         call_command("refresh_rollups", "--wave", wave.code, "--province", "99")
 
 
-def test_a_burst_of_writes_queues_one_refresh_with_every_province(wave, settings):
+def test_a_burst_of_writes_queues_one_refresh_with_every_province(wave, settings, django_capture_on_commit_callbacks):
     settings.ROLLUP_REFRESH_DELAY = 30
     west_java, south_kalimantan = Province.objects.get(code="32"), Province.objects.get(code="63")
-    with mock.patch("surveys.tasks.refresh_rollups_task.apply_async") as queued:
-        rollups.schedule_refresh(wave=wave, province_ids=[west_java.pk])
-        rollups.schedule_refresh(wave=wave, province_ids=[south_kalimantan.pk])
-        rollups.schedule_refresh(wave=wave, province_ids=[west_java.pk])
+    with mock.patch("surveys.tasks.refresh_rollups_task.apply_async") as queued, django_capture_on_commit_callbacks(execute=True):
+        rollups.mark_pending(wave=wave, province_ids=[west_java.pk])
+        rollups.mark_pending(wave=wave, province_ids=[south_kalimantan.pk])
+        rollups.mark_pending(wave=wave, province_ids=[west_java.pk])
     assert queued.call_count == 1
     assert queued.call_args.kwargs["countdown"] == 30
-    assert sorted(rollups.take_pending(wave)) == sorted([west_java.pk, south_kalimantan.pk])
-    # Taken once: a second taker gets nothing, and the next write queues a new refresh.
-    assert rollups.take_pending(wave) == []
-    with mock.patch("surveys.tasks.refresh_rollups_task.apply_async") as queued:
-        rollups.schedule_refresh(wave=wave)
+    result = rollups.refresh_pending(wave=wave)
+    assert sorted(result.provinces) == sorted([west_java.pk, south_kalimantan.pk])
+    # Taken once: a second refresh finds nothing, and once the queued task has started the
+    # next write queues a new one.
+    assert rollups.refresh_pending(wave=wave) is None
+    rollups.pending_refresh_started(wave)
+    with mock.patch("surveys.tasks.refresh_rollups_task.apply_async") as queued, django_capture_on_commit_callbacks(execute=True):
+        rollups.mark_pending(wave=wave)
     assert queued.call_count == 1
-    assert rollups.take_pending(wave) is None  # the whole wave
+    assert rollups.refresh_pending(wave=wave).provinces is None  # the whole wave
 
 
 @pytest.mark.worker

@@ -34,6 +34,6 @@ class Command(BaseCommand):
             for error in record.errors[:50]:
                 self.stderr.write(f"row {error['row']}, {error['column'] or '-'}: {error['message']}")
             if record.error_count > 50:
-                self.stderr.write(f"... and {record.error_count - 50} more (report: {record.error_report.path})")
+                self.stderr.write(f"... and {record.error_count - 50} more (report: {record.error_report.name} in the file storage; download it from the import page)")
             raise CommandError(record.message)
         self.stdout.write(record.message)
