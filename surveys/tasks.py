@@ -40,5 +40,7 @@ def refresh_pending_task():
     (the broker was down when they were written, or a worker died mid-refresh)."""
     from .rollups import refresh_pending, waves_pending
 
-    results = [refresh_pending(wave=wave) for wave in waves_pending(older_than=settings.ROLLUP_REFRESH_DELAY + 30)]
+    # Marks younger than that belong to a debounced refresh that is still on its way.
+    grace = 2 * settings.ROLLUP_REFRESH_DELAY + 5
+    results = [refresh_pending(wave=wave) for wave in waves_pending(older_than=grace)]
     return sum(result.rows for result in results if result)
