@@ -6,6 +6,7 @@ queue on that lock and ``seats_taken`` can never pass ``capacity`` (a CHECK cons
 this up). E-mails are queued to Celery only once the transaction has committed.
 """
 import datetime
+import logging
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -16,13 +17,22 @@ from django.utils.translation import gettext as _
 from .models import Business, Event, Registration
 from .roles import Role, province_id_of, role_of
 
+logger = logging.getLogger(__name__)
+
 
 def _notify(kind, registration_ids):
     from .tasks import send_registration_emails
 
     ids = list(registration_ids)
+
+    def send():
+        try:
+            send_registration_emails.delay(kind, ids)
+        except Exception as error:  # the registration is committed: a broker outage must not turn it into an error page
+            logger.warning("%s e-mails for registrations %s not queued: %s", kind, ids[:10], error)
+
     if ids:
-        transaction.on_commit(lambda: send_registration_emails.delay(kind, ids))
+        transaction.on_commit(send)
 
 
 def registrable_businesses(user):
