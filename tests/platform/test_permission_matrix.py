@@ -137,6 +137,12 @@ def world(db, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     # Seven accounts per route: hashing their passwords properly would be most of the run.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # A live worker, so /healthz answers 200 (its 503 without one is tested on its own).
+    from django.utils import timezone
+
+    from programs.models import WorkerHeartbeat
+
+    WorkerHeartbeat.objects.create(hostname="celery@matrix", started_at=timezone.now(), seen_at=timezone.now())
     jabar, kalsel = province("32"), province("63")
     actors = {
         "anonymous": None,
