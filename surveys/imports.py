@@ -5,7 +5,7 @@ One code path for the upload page (through a Celery task) and ``manage.py import
 import csv
 import io
 import logging
-import zipfile
+import re
 
 import pandas as pd
 from celery.exceptions import SoftTimeLimitExceeded
@@ -17,9 +17,11 @@ from django.utils.translation import gettext as _
 
 from programs.jobs import dispatch, run_job
 
+from . import spreadsheets
 from .columns import COLUMNS, map_headers
 from .models import SurveyImport
 from .services import EntryRefused, responses_check, responses_write, wave_entry_check
+from .spreadsheets import SpreadsheetRefused
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +44,15 @@ def read_table(data, name):
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         # OLE2: an old .xls, or an .xlsx that Excel encrypted with a password.
         raise FileRefused(_("This is an old Excel (.xls) or password-protected workbook. Save it as an unprotected .xlsx or as CSV."))
-    if data[:4] == b"PK\x03\x04" or lowered.endswith((".xlsx", ".xlsm")):
-        frame = _read_xlsx(data)
-    elif lowered.endswith((".csv", ".txt")) or _looks_like_text(data):
-        frame = _read_csv(data)
-    else:
-        raise FileRefused(_("This is not a spreadsheet. Upload the .xlsx template or a CSV file."))
+    try:
+        if data[:4] == b"PK\x03\x04" or lowered.endswith((".xlsx", ".xlsm")):
+            frame = _read_xlsx(data)
+        elif lowered.endswith((".csv", ".txt")) or _looks_like_text(data):
+            frame = _read_csv(data)
+        else:
+            raise FileRefused(_("This is not a spreadsheet. Upload the .xlsx template or a CSV file."))
+    except SpreadsheetRefused as refused:
+        raise FileRefused(str(refused)) from None
     if frame.empty:
         raise FileRefused(_("The file has no data rows."))
     if len(frame) > MAX_ROWS:
@@ -58,6 +63,8 @@ def read_table(data, name):
 
 def _looks_like_text(data):
     sample = data[:4096]
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff", b"\xef\xbb\xbf")):
+        return True
     try:
         sample.decode("utf-8")
     except UnicodeDecodeError:
@@ -66,42 +73,25 @@ def _looks_like_text(data):
 
 
 def _read_xlsx(data):
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except zipfile.BadZipFile:
-        raise FileRefused(_("The workbook is damaged and cannot be opened.")) from None
-    if "xl/workbook.xml" not in names:
-        raise FileRefused(_("This is not an Excel workbook. Upload the .xlsx template or a CSV file."))
-    try:
-        # calamine reads a 100,000-row sheet in about 2 s (openpyxl needs ~15 s).
-        frame = pd.read_excel(io.BytesIO(data), engine="calamine", sheet_name=0, dtype=object)
-    except Exception as exc:  # calamine raises its own types for broken files
-        logger.info("unreadable workbook: %s", exc)
-        raise FileRefused(_("The workbook is damaged and cannot be opened.")) from None
-    return frame.dropna(how="all")
+    # Measured first, then read where a crash of the native reader cannot take the worker
+    # down (surveys.spreadsheets). calamine reads 100,000 rows in about 2 s (openpyxl ~15 s).
+    spreadsheets.check_workbook(data, max_rows=MAX_ROWS)
+    return spreadsheets.read_workbook(data).dropna(how="all")
 
 
 def _read_csv(data):
-    text = data.decode("utf-8-sig", errors="strict") if _utf8(data) else data.decode("cp1252")
+    text = spreadsheets.decode_text(data)
     first_line = text.split("\n", 1)[0]
     # Excel in an Indonesian locale writes ';' (the comma is its decimal separator).
     separator = ";" if first_line.count(";") > first_line.count(",") else ","
+    spreadsheets.check_header(first_line, separator)
     try:
         frame = pd.read_csv(io.StringIO(text), sep=separator, dtype=str, keep_default_na=False, na_values=[""], skip_blank_lines=True)
     except (pd.errors.ParserError, csv.Error) as exc:
-        raise FileRefused(_("The CSV file cannot be read: %(problem)s") % {"problem": str(exc).splitlines()[0]}) from None
+        raise FileRefused(_("The CSV file cannot be read: %(problem)s") % {"problem": spreadsheets.clean_message(str(exc).splitlines()[0], 200)}) from None
     except pd.errors.EmptyDataError:
         raise FileRefused(_("The file is empty.")) from None
     return frame.dropna(how="all")
-
-
-def _utf8(data):
-    try:
-        data.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
 
 
 def to_keys(frame):
@@ -109,12 +99,12 @@ def to_keys(frame):
     mapping, unknown, missing, repeated = map_headers(frame.columns)
     problems = []
     if unknown:
-        problems.append(_("Unknown column(s): %(names)s.") % {"names": ", ".join(unknown)})
+        problems.append(_("Unknown column(s): %(names)s.") % {"names": spreadsheets.name_list(unknown)})
     if missing:
         headers = {column.key: column.header for column in COLUMNS}
-        problems.append(_("Missing column(s): %(names)s.") % {"names": ", ".join(f"{headers[key]} ({key})" for key in missing)})
+        problems.append(_("Missing column(s): %(names)s.") % {"names": spreadsheets.name_list([f"{headers[key]} ({key})" for key in missing])})
     if repeated:
-        problems.append(_("Column(s) given twice: %(names)s.") % {"names": ", ".join(repeated)})
+        problems.append(_("Column(s) given twice: %(names)s.") % {"names": spreadsheets.name_list(repeated)})
     if problems:
         raise FileRefused(" ".join(problems + [_("Download the template to see the expected columns.")]))
     frame = frame[list(mapping)].rename(columns=mapping)
@@ -188,14 +178,25 @@ def _stage_reporter(record):
 
 
 def _reject(record, raw, errors):
+    """Keep a bounded account of the errors: every error is counted, but only the first
+    ``MAX_ROWS_PER_KIND`` rows of each kind are listed and put in the report, so a file
+    with the same mistake on 200,000 rows gives a report of a few hundred."""
     ordered = sorted(errors, key=lambda error: (error[0], error[1] or ""))
+    kept, per_kind = [], {}  # kind → [rows, an example]
+    for row, column, message in ordered:
+        message = spreadsheets.clean_message(message)
+        kind = per_kind.setdefault((column, _DIGITS.sub("#", message)), [0, message])
+        kind[0] += 1
+        if kind[0] <= MAX_ROWS_PER_KIND:
+            kept.append((row, column, message))
     record.error_count = len(ordered)
     headers = {column.key: column.header for column in COLUMNS}
     record.errors = [
-        {"row": int(row), "column": column or "", "header": headers.get(column, column or ""), "message": str(message)}
-        for row, column, message in ordered[:MAX_ERRORS_KEPT]
+        {"row": int(row), "column": column or "", "header": headers.get(column, column or ""), "message": message}
+        for row, column, message in kept[:MAX_ERRORS_KEPT]
     ]
-    record.error_report.save(f"import-{record.pk}-errors.xlsx", ContentFile(error_report_xlsx(raw, ordered)), save=False)
+    summary = [(headers.get(column, column or ""), example, count) for (column, _pattern), (count, example) in per_kind.items()]
+    record.error_report.save(f"import-{record.pk}-errors.xlsx", ContentFile(error_report_xlsx(raw, kept, summary=summary)), save=False)
     rows = len({row for row, _column, _message in ordered})
     return _finish(
         record, SurveyImport.Status.REJECTED,
@@ -203,9 +204,14 @@ def _reject(record, raw, errors):
     )
 
 
+#: Rows listed (on the page and in the report) per kind of error; all are counted.
+MAX_ROWS_PER_KIND = 100
+_DIGITS = re.compile(r"\d[\d.,]*")
+
+
 def _finish(record, status, *, message, rows_done=None):
     record.status = status
-    record.message = message
+    record.message = spreadsheets.clean_message(message, 2000)
     record.finished_at = timezone.now()
     if rows_done is not None:
         record.rows_done = rows_done
@@ -213,8 +219,9 @@ def _finish(record, status, *, message, rows_done=None):
     return record
 
 
-def error_report_xlsx(raw, errors):
-    """The offending rows as uploaded, with their row number and what is wrong, as XLSX bytes."""
+def error_report_xlsx(raw, errors, *, summary=()):
+    """The offending rows as uploaded, with their row number and what is wrong, as XLSX bytes;
+    with ``summary`` ((column, message, count) per kind of error), a sheet counting them."""
     messages = {}
     for row, column, message in errors:
         messages.setdefault(row, []).append(f"{column}: {message}" if column else str(message))
@@ -228,4 +235,8 @@ def error_report_xlsx(raw, errors):
     with pd.ExcelWriter(buffer, engine="xlsxwriter", engine_kwargs={"options": options}) as writer:
         report.to_excel(writer, index=False, sheet_name=_("Problems")[:31])
         writer.sheets[_("Problems")[:31]].set_column(1, 1, 60)
+        if summary:
+            counts = pd.DataFrame(summary, columns=[_("Column"), _("Problem"), _("Rows")]).sort_values(_("Rows"), ascending=False)
+            counts.to_excel(writer, index=False, sheet_name=_("Summary")[:31])
+            writer.sheets[_("Summary")[:31]].set_column(1, 1, 80)
     return buffer.getvalue()

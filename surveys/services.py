@@ -220,6 +220,10 @@ def _read_rows(queryset, columns):
     return table.to_pandas()
 
 
+#: How many of the other rows a "same business again" message names.
+DUPLICATE_ROWS_NAMED = 5
+
+
 def _match_and_scope(frame, result, *, wave, user, nib, bad_nib, given_id, allow_new_businesses, facts):
     business_id = facts["id"]
     for row in frame.index[given_id.notna().to_numpy(dtype=bool) & ~facts["by_id"].to_numpy()]:
@@ -260,9 +264,17 @@ def _match_and_scope(frame, result, *, wave, user, nib, bad_nib, given_id, allow
         key = business_id.astype("str").fillna("nib:" + nib)[repeated]
         groups = pd.Series(frame.index[repeated], index=frame.index[repeated]).groupby(key).agg(list)
         for rows in groups:
+            # Name a few of the other rows, not all: a file repeating one business 20,000
+            # times would otherwise make 20,000 messages of 20,000 row numbers each.
+            shown = rows[:DUPLICATE_ROWS_NAMED + 1]
             for row in rows:
-                others = ", ".join(str(other) for other in rows if other != row)
-                result.errors.append((row, "nib", _("The same business appears again in row(s) %(rows)s.") % {"rows": others}))
+                others = [other for other in shown if other != row][:DUPLICATE_ROWS_NAMED]
+                more = len(rows) - 1 - len(others)
+                if more:
+                    message = _("The same business appears again in rows %(rows)s and %(more)s other rows.") % {"rows": ", ".join(map(str, others)), "more": f"{more:,}".replace(",", ".")}
+                else:
+                    message = _("The same business appears again in row(s) %(rows)s.") % {"rows": ", ".join(map(str, others))}
+                result.errors.append((row, "nib", message))
 
     _scope_check(frame, wave=wave, user=user, result=result, facts=facts)
 
