@@ -30,6 +30,18 @@ class LanguageMiddleware:
         return response
 
 
+class PermissionsPolicyMiddleware:
+    """Send ``Permissions-Policy`` (settings.PERMISSIONS_POLICY) with every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
 class TimezoneMiddleware:
     """Show times in the officer's province time zone (WIB/WITA/WIT), Asia/Jakarta otherwise."""
 

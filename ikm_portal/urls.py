@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from csp.decorators import csp_update
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 
 from programs.policy import EVERYONE
 from programs.views.mixins import open_to
@@ -9,6 +10,10 @@ from programs.views.mixins import open_to
 from . import views
 
 public = open_to(EVERYONE)
+# The API documentation's viewers (Swagger UI, Redoc) write <style> elements of their own;
+# they show no data of the portal, only its schema. Their scripts are static files (the
+# split view serves Swagger UI's set-up script as one).
+api_docs_styles = csp_update({"style-src": ["'unsafe-inline'"], "worker-src": ["'self'", "blob:"]})
 
 urlpatterns = [
     path("", public(views.home), name="home"),
@@ -18,8 +23,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("ikm_portal.api.urls")),
     path("api/schema/", public(SpectacularAPIView.as_view()), name="api-schema"),
-    path("api/docs/", public(SpectacularSwaggerView.as_view(url_name="api-schema")), name="api-docs"),
-    path("api/redoc/", public(SpectacularRedocView.as_view(url_name="api-schema")), name="api-redoc"),
+    path("api/docs/", public(api_docs_styles(SpectacularSwaggerSplitView.as_view(url_name="api-schema"))), name="api-docs"),
+    path("api/redoc/", public(api_docs_styles(SpectacularRedocView.as_view(url_name="api-schema"))), name="api-redoc"),
     path("", include("programs.urls")),
     path("", include("surveys.urls")),
 ]

@@ -61,3 +61,24 @@ class PortalAutoSchema(AutoSchema):
 
     def _has_query_parameters(self):
         return any(parameter["in"] == "query" for parameter in self._get_parameters())
+
+
+def blank_or_formatted(result, generator, request, public):
+    """A field that may be blank or hold an e-mail address or URL is described by
+    drf-spectacular as ``oneOf: [{format}, {maxLength: 0}]``. A client that does not check
+    formats finds ``""`` valid under both and so refuses it: say ``anyOf`` instead (either
+    will do), which every client reads the same."""
+
+    def visit(node):
+        if isinstance(node, dict):
+            choices = node.get("oneOf")
+            if isinstance(choices, list) and len(choices) == 2 and any(choice.get("maxLength") == 0 for choice in choices if isinstance(choice, dict)):
+                node["anyOf"] = node.pop("oneOf")
+            for value in node.values():
+                visit(value)
+        elif isinstance(node, list):
+            for value in node:
+                visit(value)
+
+    visit(result)
+    return result

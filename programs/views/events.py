@@ -231,6 +231,14 @@ def event_overview(request):
     from ..selectors import events_overview
 
     this_year = timezone.localdate().year
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() and 2020 <= int(year) <= this_year + 1 else this_year
-    return render(request, "programs/event_overview.html", {"overview": events_overview(request.user, year=year), "year": year, "years": range(2020, timezone.localdate().year + 2)})
+    years = range(2020, this_year + 2)
+    given = request.GET.get("year", "").strip()
+    year, year_error = this_year, None
+    if given:
+        if given.isdigit() and int(given) in years:
+            year = int(given)
+        else:
+            # Said next to the picker (400), with this year's figures below: not a 500, not a silent swap.
+            year_error = _("Choose a year from %(first)s to %(last)s.") % {"first": years[0], "last": years[-1]}
+    context = {"overview": events_overview(request.user, year=year), "year": year, "years": years, "year_error": year_error}
+    return render(request, "programs/event_overview.html", context, status=400 if year_error else 200)
