@@ -7,7 +7,7 @@ from tests.factories import make_event
 
 
 @pytest.mark.parametrize("action", ["register", "cancel"])
-@pytest.mark.parametrize("body", [[1, 2], [None], "1", {"business": "²"}, {"business": [1]}, {"business": 10**30}, {}])
+@pytest.mark.parametrize("body", [[1, 2], [None], "1", "x", 1, None, {"business": "²"}, {"business": [1]}, {"business": 10**30}, {}])
 def test_a_body_that_names_no_business_is_a_400(officer, jabar, action, body):
     event = make_event(organiser_province=jabar)
     api = APIClient()
