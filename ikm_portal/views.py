@@ -14,6 +14,8 @@ from django.views.decorators.cache import never_cache
 from programs.models import Business, BusinessClaim, Event, Province
 from programs.roles import Role, role_of
 
+from . import pagecache
+
 logger = logging.getLogger(__name__)
 
 _HOME_TEMPLATES = {
@@ -24,6 +26,8 @@ _HOME_TEMPLATES = {
 }
 
 
+# The public landing page (its coming events) may be a minute old for visitors.
+@pagecache.anonymous_page("landing", timeout=60)
 def home(request):
     """Each role lands on its own page; the public sees the programme's landing page.
     Ministry staff land on the national impact dashboard, officers on their province's."""

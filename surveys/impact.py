@@ -8,7 +8,9 @@ import dataclasses
 from django.db.models import Exists, F, FloatField, OuterRef, Q
 from django.db.models.functions import Cast
 
+from ikm_portal import pagecache
 from programs.models import Province, Sector
+from programs.roles import Role, province_id_of, role_of
 from programs.scale import Scale
 
 from .choices import Need, Problem
@@ -78,7 +80,22 @@ def trend(user, slice_):
 
 def dashboard(user, slice_):
     """Everything a dashboard shows for ``slice_`` in one query (the trend in a second):
-    the summary row and its breakdowns by province, sector, scale and (for a province) regency."""
+    the summary row and its breakdowns by province, sector, scale and (for a province) regency.
+    Kept in the cache for everyone who sees the same figures, until the next refresh."""
+    parts = ("dashboard", figures_scope(user), slice_.wave.pk, getattr(slice_.province, "pk", None), getattr(slice_.sector, "pk", None), slice_.scale, slice_.verified_only)
+    return pagecache.cached("figures", parts, lambda: _dashboard(user, slice_))
+
+
+def figures_scope(user):
+    """Users who see the same rollups (ImpactRollup.visible_to): the public, the ministry,
+    and each province's officers."""
+    role = role_of(user)
+    if role == Role.OFFICER:
+        return f"officer-{province_id_of(user)}"
+    return role.value if role in (Role.MINISTRY_ADMIN, Role.MINISTRY_STAFF) else "public"
+
+
+def _dashboard(user, slice_):
     wanted = slice_filter(slice_) | slice_filter(slice_, breakdown="sector") | slice_filter(slice_, breakdown="scale")
     if slice_.province is None:
         wanted |= slice_filter(slice_, breakdown="province")

@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
 
+from ikm_portal import pagecache
 from programs.locks import LockKey, xact_lock
 
 from .choices import Need, OperatingStatus, Problem, ReviewStatus
@@ -213,6 +214,8 @@ def _refresh(wave, take, *, provinces, national):
                 provinces = taken
             cursor.execute(ROLLUP_SESSION_SETTINGS)
             rows = _refresh_postgresql(cursor, wave, provinces=provinces, national=national)
+            # Cached figures and public pages showing them are out of date once this commits.
+            transaction.on_commit(lambda: pagecache.bump("figures"))
     result = RefreshResult(wave.code, provinces, rows, time.perf_counter() - started)
     logger.info("rollups of wave %s refreshed (provinces %s): %d rows in %.2f s", wave.code, provinces or "all", rows, result.seconds)
     return result

@@ -6,6 +6,7 @@ from django.shortcuts import render
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from ikm_portal import pagecache
 from programs.models import Province
 from programs.views.mixins import action_required
 from programs.roles import Role, role_of
@@ -52,11 +53,13 @@ def province_page(request, province, *, template="surveys/impact_province.html",
 
 
 @action_required("view", ImpactRollup)
+@pagecache.anonymous_page("figures")
 def national_dashboard(request):
     return national_page(request)
 
 
 @action_required("view", Province.objects.select_related("parent_2020"), lookup="code", field="code")
+@pagecache.anonymous_page("figures")
 def province_dashboard(request, province):
     return province_page(request, province)
 
