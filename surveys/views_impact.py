@@ -1,8 +1,11 @@
 """The impact dashboards: national (ministry staff; the public sees published waves), and a
 province's page (where officers land). Filters swap the page body with htmx; every table
 under a chart downloads as XLSX or CSV."""
+import functools
+
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -25,10 +28,17 @@ def _context(request, *, province=None):
         return context
     slice_ = form.impact_slice(province=province)
     data = impact.dashboard(request.user, slice_)
+    query = request.GET.urlencode()
     context.update(
-        slice=slice_, summary=data["summary"], tables=dashboards.tables(data), charts=dashboards.charts(data),
-        query=request.GET.urlencode(), is_public=role_of(request.user) in (None, Role.OWNER),
+        slice=slice_, summary=data["summary"], query=query, is_public=role_of(request.user) in (None, Role.OWNER),
         scale_label=dict(Scale.choices).get(slice_.scale, ""),
+        # Tables and charts are built (once) only when the template's cached fragment is not
+        # there: the template calls these.
+        tables=functools.cache(lambda: dashboards.tables(data)), charts=functools.cache(lambda: dashboards.charts(data)),
+        figures_key=":".join(map(str, (
+            pagecache.generation("figures"), impact.figures_scope(request.user), slice_.wave.pk, getattr(slice_.province, "pk", ""),
+            getattr(slice_.sector, "pk", ""), slice_.scale, slice_.verified_only, query, timezone.get_current_timezone_name(),
+        ))),
     )
     if province is not None:
         context["steepest"] = impact.steepest_declines(request.user, slice_, summary=data["summary"])
