@@ -47,7 +47,10 @@ def _beat(hostname):
     while True:
         try:
             close_old_connections()
-            WorkerHeartbeat.objects.update_or_create(hostname=hostname, defaults={"seen_at": timezone.now()}, create_defaults={"started_at": started, "seen_at": timezone.now()})
+            WorkerHeartbeat.objects.update_or_create(
+                hostname=hostname, defaults={"seen_at": timezone.now(), "broker": WorkerHeartbeat.broker_id()},
+                create_defaults={"started_at": started, "seen_at": timezone.now(), "broker": WorkerHeartbeat.broker_id()},
+            )
         except Exception as error:  # the database may be down for a while; keep beating
             logger.warning("worker heartbeat not written: %s", error)
             connection.close()

@@ -94,10 +94,11 @@ def _check_worker():
 
     if not settings.REDIS_URL:
         return {"status": "ok", "mode": "in-process"}
-    newest = WorkerHeartbeat.objects.order_by("-seen_at").first()
+    workers = WorkerHeartbeat.objects.filter(broker=WorkerHeartbeat.broker_id())
+    newest = workers.order_by("-seen_at").first()
     last = newest.seen_at if newest else None
     age = round((timezone.now() - last).total_seconds()) if last else None
-    alive = WorkerHeartbeat.objects.filter(seen_at__gte=timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS)).count()
+    alive = workers.filter(seen_at__gte=timezone.now() - timedelta(seconds=settings.WORKER_STALE_SECONDS)).count()
     body = {"status": "ok" if alive else "error", "alive": alive, "last_heartbeat": last.isoformat() if last else None, "age_seconds": age}
     if not alive:
         body["error"] = "no worker heartbeat within %s s" % settings.WORKER_STALE_SECONDS

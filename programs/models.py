@@ -605,6 +605,9 @@ class WorkerHeartbeat(models.Model):
     worker itself (see ikm_portal.celery). In the database, not in Redis, so /healthz can
     say when a worker was last alive even while Redis is down."""
     hostname = models.CharField(max_length=255, unique=True)
+    # Which broker the worker takes tasks from (see broker_id): only workers of this
+    # deployment's broker count as alive for its /healthz.
+    broker = models.CharField(max_length=64, default="", db_index=True)
     started_at = models.DateTimeField()
     seen_at = models.DateTimeField()
 
@@ -614,3 +617,12 @@ class WorkerHeartbeat(models.Model):
 
     def __str__(self):
         return self.hostname
+
+    @staticmethod
+    def broker_id():
+        """This process's broker, named without its password (a hash of host, port and db)."""
+        import hashlib
+        from urllib.parse import urlsplit
+
+        url = urlsplit(settings.REDIS_URL or "memory://")
+        return hashlib.sha256(f"{url.scheme}://{url.hostname}:{url.port}{url.path}".encode()).hexdigest()[:16]

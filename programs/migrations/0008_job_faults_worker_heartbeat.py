@@ -15,6 +15,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('hostname', models.CharField(max_length=255, unique=True)),
+                ('broker', models.CharField(db_index=True, default='', max_length=64)),
                 ('started_at', models.DateTimeField()),
                 ('seen_at', models.DateTimeField()),
             ],

@@ -16,7 +16,7 @@ def live_worker(db):
 
     from programs.models import WorkerHeartbeat
 
-    return WorkerHeartbeat.objects.create(hostname="celery@test", started_at=timezone.now(), seen_at=timezone.now())
+    return WorkerHeartbeat.objects.create(hostname="celery@test", broker=WorkerHeartbeat.broker_id(), started_at=timezone.now(), seen_at=timezone.now())
 
 
 def test_healthy(client, staff_user, live_worker):
@@ -87,6 +87,8 @@ def test_503_when_redis_is_stopped(client, staff_user, live_worker, own_redis):
     client.force_login(staff_user)
     caches = {"default": {"BACKEND": "ikm_portal.cache.ResilientRedisCache", "LOCATION": url, "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1}}}
     with override_settings(REDIS_URL=url, CACHES=caches):
+        live_worker.broker = type(live_worker).broker_id()  # a worker of this Redis
+        live_worker.save()
         assert client.get("/healthz").status_code == 200
         process.terminate()
         process.wait(timeout=10)
@@ -112,3 +114,10 @@ def test_healthz_tells_how_old_the_newest_figures_are(client, staff_user, live_w
     assert response.status_code == 200
     newest = response.json()["newest_rollup"]
     assert newest["computed_at"] and 0 <= newest["age_seconds"] < 60
+
+
+def test_a_worker_of_another_broker_does_not_count(client, staff_user, live_worker):
+    live_worker.broker = "another-broker"
+    live_worker.save()
+    client.force_login(staff_user)
+    assert client.get("/healthz").status_code == 503

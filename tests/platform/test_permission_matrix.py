@@ -142,7 +142,7 @@ def world(db, settings, tmp_path):
 
     from programs.models import WorkerHeartbeat
 
-    WorkerHeartbeat.objects.create(hostname="celery@matrix", started_at=timezone.now(), seen_at=timezone.now())
+    WorkerHeartbeat.objects.create(hostname="celery@matrix", broker=WorkerHeartbeat.broker_id(), started_at=timezone.now(), seen_at=timezone.now())
     jabar, kalsel = province("32"), province("63")
     actors = {
         "anonymous": None,

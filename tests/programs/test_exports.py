@@ -304,7 +304,7 @@ def test_job_page_polls_until_the_job_ends(client, officer):
     page = client.get(reverse("export-detail", args=[job.pk])).content.decode()
     assert "<html" in page
     assert f'hx-get="{reverse("export-progress", args=[job.pk])}"' in page and 'hx-trigger="every 2s"' in page
-    assert 'class="progress"' in page and "width: 25%" in page and 'aria-valuenow="25"' in page
+    assert 'class="progress"' in page and 'data-width="25"' in page and 'aria-valuenow="25"' in page
 
     partial = client.get(reverse("export-progress", args=[job.pk]), HTTP_HX_REQUEST="true").content.decode()
     assert "<html" not in partial and 'hx-trigger="every 2s"' in partial
