@@ -213,6 +213,8 @@ PORTAL_BASE_URL = config.text("PORTAL_BASE_URL", "http://127.0.0.1:8000").rstrip
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times are written one way on every page (ikm_portal/formats).
+FORMAT_MODULE_PATH = ["ikm_portal.formats"]
 USE_I18N = True
 TIME_ZONE = config.text("TIME_ZONE", "Asia/Jakarta")
 USE_TZ = True

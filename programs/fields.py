@@ -29,9 +29,16 @@ class RupiahField(forms.IntegerField):
         "invalid": _("Write a whole rupiah amount, e.g. 25000000, 25.000.000 or Rp 25.000.000."),
     }
 
+    #: No amount an IKM reports comes near Rp 1,000 trillion; the column's own limit (a 19-digit
+    #: number) is no message for an officer.
+    DEFAULT_MAX = 10**15
+
     def __init__(self, **kwargs):
         kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        kwargs.setdefault("max_value", self.DEFAULT_MAX)
         super().__init__(**kwargs)
+        # Said in rupiah as officers write it ("Rp 1.000.000.000.000.000"), not as a bare number.
+        self.error_messages["max_value"] = _("At most Rp %(amount)s.") % {"amount": f"{self.max_value:,}".replace(",", ".")}
 
     def to_python(self, value):
         if value in self.empty_values:

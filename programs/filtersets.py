@@ -8,6 +8,22 @@ from .roles import Role
 from .scale import Scale
 
 
+def scope_place_filters(filterset, user, chosen_province=None):
+    """Offer the places a user works in: an officer their province and its regencies (not all
+    38 and every regency); others every province, and the regencies of the chosen one."""
+    from .roles import province_id_of, role_of
+
+    fields = filterset.form.fields
+    if role_of(user) == Role.OFFICER:
+        province_id = province_id_of(user)
+        fields["province"].queryset = fields["province"].queryset.filter(pk=province_id)
+        fields["regency"].queryset = Regency.objects.filter(province_id=province_id)
+    else:
+        fields["regency"].queryset = Regency.objects.filter(province__code=chosen_province) if chosen_province else Regency.objects.none()
+    fields["province"].widget.attrs.update({"hx-get": "/regions/regency-options/", "hx-target": "#id_regency", "hx-trigger": "change"})
+    return filterset
+
+
 class BusinessFilterSet(django_filters.FilterSet):
     """Serves the business list page, its exports and ``/api/v1/businesses/``.
 
@@ -52,8 +68,8 @@ class EventFilterSet(django_filters.FilterSet):
     topic = django_filters.ChoiceFilter(choices=Event.Topic.choices, method="with_topic", label=_("Topic"))
     kind = django_filters.ChoiceFilter(choices=Event.Kind.choices, label=_("Kind"))
     mode = django_filters.ChoiceFilter(choices=Event.Mode.choices, label=_("Mode"))
-    starts_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
-    starts_until = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}))
+    starts_from = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__gte", label=_("From"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    starts_until = django_filters.DateFilter(field_name="starts_at", lookup_expr="date__lte", label=_("Until"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     status = django_filters.ChoiceFilter(choices=Event.Status.choices, label=_("Status"))
 
     class Meta:

@@ -122,7 +122,29 @@ class BusinessForm(forms.ModelForm):
 
     def _post_clean(self):
         # Model validation runs in the business_save service (one place for every channel).
-        pass
+        # When the form already has errors the service is not reached, so its checks (NIB,
+        # NIK, phone, year, KBLI…) are run here on the valid part: every error shows at once,
+        # not in rounds.
+        if not self.errors:
+            return
+        from django.core.exceptions import ValidationError
+
+        from .services import BUSINESS_FIELDS, _business_validate
+
+        # A copy to check, so the form's own instance is left as it was.
+        candidate = type(self.instance)(**{field.attname: getattr(self.instance, field.attname) for field in self.instance._meta.concrete_fields})
+        candidate._state.adding = self.instance._state.adding
+        for field in BUSINESS_FIELDS:
+            if field in self.cleaned_data:
+                setattr(candidate, field, self.cleaned_data[field])
+        try:
+            _business_validate(candidate)
+        except ValidationError as error:
+            for field, messages in error.message_dict.items():
+                target = field if field in self.fields else None
+                if target not in self.errors:
+                    for message in messages:
+                        self.add_error(target, message)
 
     def business_data(self):
         from .services import BUSINESS_FIELDS

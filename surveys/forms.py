@@ -13,7 +13,9 @@ class SurveyWaveForm(forms.ModelForm):
     class Meta:
         model = SurveyWave
         fields = ["code", "title", "province", "baseline_month", "reported_month", "opens_on", "closes_on", "status"]
-        widgets = {name: forms.DateInput(attrs={"type": "date"}) for name in ["baseline_month", "reported_month", "opens_on", "closes_on"]}
+        # A date input shows and sends ISO dates whatever the language (the Indonesian format
+        # 01-02-2020 would leave it empty).
+        widgets = {name: forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d") for name in ["baseline_month", "reported_month", "opens_on", "closes_on"]}
 
     def __init__(self, *args, province_choices, national_allowed, **kwargs):
         super().__init__(*args, **kwargs)

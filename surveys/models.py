@@ -198,6 +198,14 @@ class SurveyResponse(models.Model):
     def __str__(self):
         return f"{self.wave.code} · {self.business}"
 
+    @property
+    def warning_labels(self):
+        """The warnings as officers read them ("Omzet sesudah lebih dari 5 kali…"), not their codes."""
+        from .choices import Warning
+
+        labels = dict(Warning.choices)
+        return [str(labels.get(code, code)) for code in self.warnings]
+
 
 def _batch_of_own_province(user, submission):
     """Officers act on their own province's batch only. A batch row is created on its first

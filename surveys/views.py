@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_filters.views import FilterView
 
+from programs.filtersets import scope_place_filters
 from programs.models import Business, Province
 from programs.policy import RouteRule, can
 from programs.roles import Role, province_id_of, role_of
@@ -159,6 +160,9 @@ class ResponseListView(ActionRequiredMixin, FilterView):
     def get_queryset(self):
         self.wave = self.checked_object
         return super().get_queryset().filter(wave=self.wave).select_related("business", "province", "regency", "sector")
+
+    def get_filterset(self, filterset_class):
+        return scope_place_filters(super().get_filterset(filterset_class), self.request.user, self.request.GET.get("province"))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

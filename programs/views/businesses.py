@@ -6,12 +6,11 @@ from django.views.decorators.http import require_GET, require_http_methods
 from django.views.generic import DetailView
 from django_filters.views import FilterView
 
-from ..filtersets import BusinessFilterSet
+from ..filtersets import BusinessFilterSet, scope_place_filters
 from ..forms import BusinessForm
 from ..models import Business, Regency
 from ..pagination import CappedCountPaginator
 from ..policy import EVERYONE, RouteRule, can
-from ..roles import Role, province_id_of, role_of
 from ..selectors import business_possible_duplicates, can_see_personal_data
 from ..services import business_save, normalise_phone
 from .mixins import ActionRequiredMixin, action_required, open_to
@@ -28,19 +27,8 @@ class BusinessListView(ActionRequiredMixin, FilterView):
         return super().get_queryset().select_related("province", "regency", "sector")
 
     def get_filterset(self, filterset_class):
-        filterset = super().get_filterset(filterset_class)
         # Officers see one province: offer its regencies, not the whole country's.
-        province_id = province_id_of(self.request.user)
-        if role_of(self.request.user) == Role.OFFICER:
-            filterset.form.fields["province"].queryset = filterset.form.fields["province"].queryset.filter(pk=province_id)
-            filterset.form.fields["regency"].queryset = Regency.objects.filter(province_id=province_id)
-        else:
-            chosen = self.request.GET.get("province")
-            filterset.form.fields["regency"].queryset = Regency.objects.filter(province__code=chosen) if chosen else Regency.objects.none()
-        filterset.form.fields["province"].widget.attrs.update(
-            {"hx-get": "/regions/regency-options/", "hx-target": "#id_regency", "hx-trigger": "change"}
-        )
-        return filterset
+        return scope_place_filters(super().get_filterset(filterset_class), self.request.user, self.request.GET.get("province"))
 
     def get_template_names(self):
         # htmx swaps only the results when a filter changes.

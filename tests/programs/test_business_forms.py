@@ -54,6 +54,8 @@ def field_errors(response):
         ({"phone": "12345"}, "phone", "Nomor telepon tidak valid"),
         ({"investment": "-5.000"}, "investment", ""),
         ({"investment": "dua juta"}, "investment", "rupiah"),
+        # Said in rupiah, not as the column's limit "≤ 9223372036854775807".
+        ({"investment": "99.999.999.999.999.999.999"}, "investment", "Paling banyak Rp 1.000.000.000.000.000."),
         ({"regency": "63.71"}, "regency", "tidak berada di provinsi"),
         ({"kbli_code": "10710"}, "kbli_code", "KBLI 10710"),
         ({"workforce": "50", "investment": "20.000.000.000"}, "investment", "industri besar"),
@@ -143,3 +145,11 @@ def test_owner_cannot_see_others_personal_data(client, owner, officer, staff_use
     assert "3273014501800001" not in page and "+6281234567890" not in page
     client.force_login(owner)
     assert client.get(reverse("business-detail", args=[other.pk])).status_code == 404
+
+
+def test_every_field_error_shows_at_once(client, officer):
+    """A wrong number used to hide the NIB, NIK, phone, year and KBLI errors until the next submit."""
+    client.force_login(officer)
+    errors = field_errors(post_new(client, investment="dua juta", workforce="banyak", nib="812000123", nik="3273013201800001", phone="12345", year_founded="1800", kbli_code="10710"))
+    assert {"investment", "workforce", "nib", "nik", "phone", "year_founded", "kbli_code"} <= set(errors), errors
+    assert not Business.objects.exists()

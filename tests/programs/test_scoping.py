@@ -87,3 +87,16 @@ def test_ministry_staff_reads_but_cannot_change(staff_user, business_kalsel):
 def test_admin_list_is_scoped_too(client, admin_user, business_kalsel):
     client.force_login(admin_user)
     assert business_kalsel.name in client.get("/admin/programs/business/").content.decode()
+
+
+def test_an_officers_filters_offer_their_province_only(client, officer, jabar):
+    """The business and response lists offered all 38 provinces and every regency."""
+    from tests.factories import make_wave
+
+    wave = make_wave()
+    client.force_login(officer)
+    for page in ("/businesses/", f"/surveys/{wave.code}/responses/"):
+        form = client.get(page).context["filter"].form
+        assert [p.code for p in form.fields["province"].queryset] == ["32"], page
+        assert {r.province_id for r in form.fields["regency"].queryset} == {jabar.pk}, page
+        assert form.fields["province"].empty_label == "Semua", page

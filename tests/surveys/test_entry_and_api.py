@@ -49,6 +49,8 @@ def test_warning_is_stored_and_can_be_confirmed(client, officer, wave, jabar):
     assert saved.warnings == ["turnover-jump"] and not saved.warnings_confirmed
     page = client.get(reverse("survey-completeness", args=[wave.code])).content.decode()
     assert business.name in page
+    # The warning as officers read it, not its code.
+    assert "Omzet sesudah lebih dari 5 kali omzet sebelum" in page and "turnover-jump" not in page
     client.post(url, {**ANSWERS, "business": business.pk, "turnover_after": "500.000.000", "confirm_warnings": "on", "save": "1"})
     saved.refresh_from_db()
     assert saved.warnings_confirmed
@@ -107,3 +109,13 @@ def test_staff_runs_national_waves_and_officers_their_own(staff_user, officer):
     assert refused.status_code == 400 and "province" in refused.json()
     assert api.post("/api/v1/survey-waves/", {**wave, "code": "jabar-1", "province": "32"}, format="json").status_code == 201
     assert api.patch("/api/v1/survey-waves/2020-05/", {"title": "X"}, format="json").status_code == 403
+
+
+@pytest.mark.parametrize("typed", ["1234567890123456789", "99.999.999.999.999.999.999"])
+def test_a_turnover_of_19_digits_is_a_field_error(client, officer, wave, jabar, typed):
+    business = BusinessFactory(province=jabar)
+    client.force_login(officer)
+    page = client.post(reverse("survey-entry", args=[wave.code]), {**ANSWERS, "business": business.pk, "turnover_before": typed})
+    assert page.status_code == 200
+    assert "Paling banyak Rp 1.000.000.000.000.000." in page.content.decode()
+    assert not SurveyResponse.objects.exists()

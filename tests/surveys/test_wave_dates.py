@@ -50,3 +50,20 @@ def test_the_page_form_gives_the_same_answer(client, staff_user):
     assert page.status_code == 200
     assert "Bulan laporan harus sesudah bulan dasar." in page.content.decode()
     assert not SurveyWave.objects.filter(code="2020-05").exists()
+
+
+def test_the_edit_form_shows_the_wave_dates_and_saves_them_unchanged(client, staff_user):
+    """The four dates used to arrive as 01-02-2020, which a date input cannot show: the form
+    looked empty and refused to save until all four were typed again."""
+    wave = make_wave("2020-04")
+    client.force_login(staff_user)
+    page = client.get(f"/surveys/{wave.code}/edit/").content.decode()
+    for value in ("2020-02-01", "2020-04-01", "2020-05-01", "2020-06-30"):
+        assert f'value="{value}"' in page
+    import re
+
+    fields = dict(re.findall(r'<input type="date" name="(\w+)" value="([^"]*)"', page))
+    answer = client.post(f"/surveys/{wave.code}/edit/", {"code": wave.code, "title": "Survei baru", "status": "open", **fields})
+    assert answer.status_code == 302, answer.content.decode()[:500]
+    wave.refresh_from_db()
+    assert wave.title == "Survei baru" and wave.closes_on == datetime.date(2020, 6, 30)
