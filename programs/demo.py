@@ -287,18 +287,23 @@ def seed_events(*, count, registrations, rng):
         ], batch_size=5000)
         added = _seed_registrations(created, registrations, rng, now) if registrations > 0 else 0
         added += _register_demo_owner(created[0])
+        # And a workshop the owner attended, so the demo shows a certificate.
+        attended = next((event for event in created if event.status == "completed"), None)
+        if attended is not None:
+            added += _register_demo_owner(attended, attended=True)
     return len(created), added
 
 
-def _register_demo_owner(event):
-    """The demo owner's business takes a seat at the first demo event (for "my registrations")."""
+def _register_demo_owner(event, *, attended=None):
+    """The demo owner's business takes a seat at ``event`` (for "my registrations"; with
+    ``attended``, a past one they came to, for the certificate)."""
     from .models import Event, Registration
 
     business = Business.objects.filter(owner__username=DEMO_ACCOUNTS[-1]["username"]).first()
     event = Event.objects.get(pk=event.pk)
     if business is None or event.seats_taken >= event.capacity or Registration.objects.filter(event=event, business=business).exists():
         return 0
-    Registration.objects.create(event=event, business=business, status=Registration.Status.CONFIRMED)
+    Registration.objects.create(event=event, business=business, status=Registration.Status.CONFIRMED, attended=attended)
     Event.objects.filter(pk=event.pk).update(seats_taken=event.seats_taken + 1)
     return 1
 

@@ -27,5 +27,7 @@ fi
 $py manage.py compile_translations
 $py manage.py migrate --noinput
 $py manage.py seed_demo
+# Links in e-mails (tasks run in this process) point at the port actually served.
+export PORTAL_BASE_URL=${PORTAL_BASE_URL:-http://127.0.0.1:${PORT:-8000}}
 echo "==> Serving the IKM Portal at http://127.0.0.1:${PORT:-8000}/ (Ctrl+C to stop)"
 exec $py manage.py runserver "127.0.0.1:${PORT:-8000}"

@@ -24,7 +24,11 @@ DEMO_WAVES = [
     ("2020-04", "Survei dampak COVID-19 terhadap IKM, April 2020", datetime.date(2020, 4, 1), (datetime.date(2020, 4, 20), datetime.date(2020, 5, 15)), SurveyWave.Status.PUBLISHED, 0.0),
     ("2020-07", "Survei dampak COVID-19 terhadap IKM, Juli 2020", datetime.date(2020, 7, 1), (datetime.date(2020, 7, 15), datetime.date(2020, 8, 15)), SurveyWave.Status.PUBLISHED, 0.07),
     ("2020-10", "Survei dampak COVID-19 terhadap IKM, Oktober 2020", datetime.date(2020, 10, 1), (datetime.date(2020, 10, 15), datetime.date(2020, 11, 30)), SurveyWave.Status.CLOSED, 0.13),
+    # Open and empty, so an officer trying the demo can enter or upload responses at once.
+    ("2021-01", "Survei dampak COVID-19 terhadap IKM, Januari 2021", datetime.date(2021, 1, 1), (datetime.date(2021, 1, 15), datetime.date(2021, 2, 28)), SurveyWave.Status.OPEN, 0.18),
 ]
+#: Waves the demo fills with responses (the open wave is left for whoever tries the portal).
+FILLED_WAVES = 3
 # Mean decline of turnover by sector in the first wave.
 SECTOR_DECLINE = {
     "food-beverages": 0.42, "chemicals-building-materials": 0.55, "metal-machinery-electronics-transport": 0.6,
@@ -142,10 +146,11 @@ def _pick_lists(rng, count, probabilities):
 def seed_responses(*, total, rng, chunk=100_000):
     """Responses to the demo waves until there are ``total`` in them (each business at most
     once per wave; later waves reach fewer businesses). Returns (added, waves)."""
-    waves = seed_waves()
+    all_waves = seed_waves()
+    waves = all_waves[:FILLED_WAVES]
     businesses = _businesses()
     if businesses.empty or total <= 0:
-        return 0, [wave for wave, _recovery in waves]
+        return 0, [wave for wave, _recovery in all_waves]
     existing = SurveyResponse.objects.filter(wave__in=[wave for wave, _r in waves]).count()
     missing = total - existing
     added = 0
@@ -163,7 +168,7 @@ def seed_responses(*, total, rng, chunk=100_000):
                 frame = _response_frame(wave, recovery, picked.iloc[start:start + chunk], rng)
                 _write(frame)
             added += wanted
-    return added, [wave for wave, _recovery in waves]
+    return added, [wave for wave, _recovery in all_waves]
 
 
 def _write(frame):

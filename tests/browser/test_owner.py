@@ -28,8 +28,12 @@ def test_owner_registers_for_a_workshop_and_cancels(portal, owner, business_jaba
     portal.open("/events/mine/", "my registrations")
     registration = page.locator("main .list-group-item", has_text=workshop.title)
     expect(registration).to_contain_text("Terkonfirmasi")
+    # One tap must not give the seat away: the browser asks first.
+    asked = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     with page.expect_navigation():
         registration.get_by_role("button", name="Batal").click()
+    assert asked == [f"Batalkan pendaftaran {business_jabar.name}? Kursinya diberikan kepada antrean berikutnya."]
     expect(page.get_by_role("alert")).to_contain_text(f"Pendaftaran {business_jabar.name} dibatalkan.")
     expect(registration).to_contain_text("Dibatalkan")
     portal.check("cancelled")

@@ -26,3 +26,14 @@ def test_seed_demo_twice_and_then_bigger(db):
     seed(**{**small, "businesses": 80, "responses": 90, "events": 6})
     grown = counts()
     assert grown[0] >= 80 and grown[1] == 90 and grown[2] == 6
+
+
+def test_the_demo_can_be_tried_at_once(db):
+    """An officer finds an open wave to enter or upload into; the demo owner has attended a
+    workshop (a certificate to see)."""
+    from surveys.models import SurveyWave
+
+    seed(businesses=40, responses=60, events=24, registrations=20)
+    assert SurveyWave.objects.filter(status="open").exists()
+    owner_registrations = Registration.objects.filter(business__owner__username="pemilik@demo.ikm.go.id")
+    assert owner_registrations.filter(attended=True, event__status="completed").exists()
