@@ -106,15 +106,28 @@ def charts(data):
     }
 
 
-def table_csv(table):
-    """CSV text (BOM first, so Excel opens UTF-8) of one table; ratios as fractions."""
+def table_csv(table, *, language="id"):
+    """CSV text (BOM first, so Excel opens UTF-8) of one table, as Excel in that language reads
+    it: in Indonesian ';' between fields and a decimal comma ("26,0%"), in English ',' and a
+    decimal point. Ratios as percentages. (The API gives machine figures: fractions.)"""
+    indonesian = language.startswith("id")
     buffer = io.StringIO()
     buffer.write("\ufeff")
-    writer = csv.writer(buffer)
+    writer = csv.writer(buffer, delimiter=";" if indonesian else ",")
     writer.writerow([header for header, _kind in table["columns"]])
+    kinds = [kind for _header, kind in table["columns"]]
     for row in table["rows"]:
-        writer.writerow(["" if value is None else neutralise(value) for value in row])
+        writer.writerow([_csv_value(value, kind, indonesian) for value, kind in zip(row, kinds)])
     return buffer.getvalue()
+
+
+def _csv_value(value, kind, indonesian):
+    if value is None:
+        return ""
+    if kind == "ratio":
+        percent = f"{value * 100:.1f}%"
+        return percent.replace(".", ",") if indonesian else percent
+    return neutralise(value)
 
 
 def table_xlsx(table, *, subtitle):

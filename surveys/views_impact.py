@@ -7,6 +7,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ikm_portal import pagecache
@@ -96,7 +97,7 @@ def table_download(request, name, fmt):
     ]))
     filename = f"dampak-{slugify(table['title'])}-{slice_.wave.code}{'-' + slice_.province.code if slice_.province else ''}.{fmt}"
     if fmt == "csv":
-        response = HttpResponse(dashboards.table_csv(table), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(dashboards.table_csv(table, language=get_language()), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
             dashboards.table_xlsx(table, subtitle=subtitle),

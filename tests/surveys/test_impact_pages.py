@@ -1,6 +1,7 @@
 """The impact dashboards as each role sees them: national, province, public; filters swap the
 body; tables download; the number of queries does not grow with the data."""
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -101,3 +102,14 @@ def test_the_dashboard_in_english(client, staff_user, published):
     page = client.get("/impact/").content.decode()
     assert "National dashboard" in page and "Turnover decline" in page
     assert "Data as of" in page
+
+
+def test_table_csv_opens_in_excel_as_each_language_reads_it(client, staff_user, published):
+    """Indonesian Excel splits on ';' and reads a decimal comma; ratios come as percentages."""
+    client.force_login(staff_user)
+    indonesian = client.get("/impact/tables/provinces.csv", {"wave": "2020-04"}).content.decode("utf-8-sig").splitlines()
+    assert ";" in indonesian[0] and "," not in indonesian[0]
+    assert re.search(r";\d+,\d%(;|$)", indonesian[1]), indonesian[1]
+    client.post("/i18n/setlang/", {"language": "en", "next": "/"})
+    english = client.get("/impact/tables/provinces.csv", {"wave": "2020-04"}).content.decode("utf-8-sig").splitlines()
+    assert "," in english[0] and re.search(r",\d+\.\d%(,|$)", english[1]), english[1]

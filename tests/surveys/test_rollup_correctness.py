@@ -137,10 +137,10 @@ def test_table_download_matches_the_rollup(client, staff_user, wave):
     names = dict(Province.objects.filter(pk__in=by_province.index).values_list("name", "pk"))
     assert dict(zip(table["Provinsi"], table["Jawaban"])) == {name: by_province[pk] for name, pk in names.items()}
     csv_text = client.get("/impact/tables/bands.csv", {"wave": "2020-04"}).content.decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("Kelompok,")
+    assert csv_text.splitlines()[0].startswith("Kelompok;")  # as Excel in Indonesian reads it
     closed = frame.operating_status.isin(["temporarily-closed", "closed"])
     banded = int(((frame.turnover_before > 0) | closed).sum())  # closed, or with a baseline to band
-    assert sum(int(line.split(",")[1]) for line in csv_text.splitlines()[1:]) == banded
+    assert sum(int(line.split(";")[1]) for line in csv_text.splitlines()[1:]) == banded
 
 
 def test_steepest_declines_match_pandas(wave):
