@@ -52,6 +52,9 @@ def tables(data):
     breakdown("provinces", _("By province"), _("Province"), lambda row: row.province.name, by["province"])
     if "provinces" in out:
         out["provinces"]["links"] = [row.province.code for row in by["province"]]
+        # On the dashboard's card (beside the map) the province, its responses and its decline
+        # fit without a sideways scroll; every column is in the XLSX and CSV.
+        out["provinces"]["card"] = _columns_only(out["provinces"], [_("Province"), _("Responses"), _("Decline")])
     breakdown("regencies", _("By regency or city"), _("Regency or city"), lambda row: row.regency.name, by["regency"])
     if "regencies" in out and summary is not None and (summary.sector_id or summary.scale):
         # Regencies are summed up over every sector and scale only (see the rollups): under a
@@ -103,6 +106,14 @@ def charts(data):
             "decline": _("Decline"), "median": _("Median decline"), "businesses": _("Businesses"),
             "responses": _("Responses"), "no_data": _("No data"), "merged": _("Drawn within its 2020 province"),
         },
+    }
+
+
+def _columns_only(table, headers):
+    wanted = [index for index, (header, _kind) in enumerate(table["columns"]) if header in headers]
+    return {
+        **table, "columns": [table["columns"][index] for index in wanted],
+        "rows": [[row[index] for index in wanted] for row in table["rows"]],
     }
 
 

@@ -29,15 +29,19 @@
     return mapReady;
   }
 
+  // Every category named under its bar, wrapped over lines rather than cut or skipped.
+  var CATEGORY_LABELS = { interval: 0, width: 80, overflow: "break", lineHeight: 13, fontSize: 11 };
+
   function barOption(items, labels, field, horizontal) {
     var names = items.map(function (item) { return item.label; });
     var values = items.map(function (item) { return item[field]; });
-    var category = { type: "category", data: names, axisLabel: { width: 110, overflow: "truncate" } };
+    // Long names wrap onto a second line instead of being cut ("Kerajinan & a...").
+    var category = { type: "category", data: names, axisLabel: { width: 150, overflow: "break", lineHeight: 13 } };
     var value = { type: "value", axisLabel: { formatter: field === "count" ? thousands : pct } };
     return {
-      grid: { left: horizontal ? 120 : 40, right: 20, top: 30, bottom: horizontal ? 20 : 60, containLabel: false },
+      grid: { left: 10, right: 30, top: 30, bottom: horizontal ? 20 : 10, containLabel: true },
       tooltip: { trigger: "axis", valueFormatter: field === "count" ? thousands : pct },
-      xAxis: horizontal ? value : Object.assign(category, { axisLabel: { rotate: 30, width: 90, overflow: "truncate" } }),
+      xAxis: horizontal ? value : Object.assign(category, { axisLabel: CATEGORY_LABELS }),
       yAxis: horizontal ? Object.assign(category, { inverse: true }) : value,
       series: [{ type: "bar", data: values, name: field === "count" ? labels.businesses : labels.decline, itemStyle: { color: "#0b3d91" },
                  label: { show: true, position: horizontal ? "right" : "top", formatter: function (p) { return field === "count" ? thousands(p.value) : pct(p.value); }, fontSize: 10 } }]
@@ -47,9 +51,9 @@
   function declineOption(items, labels) {
     return {
       legend: { top: 0 },
-      grid: { left: 50, right: 20, top: 30, bottom: 60 },
+      grid: { left: 10, right: 20, top: 30, bottom: 10, containLabel: true },
       tooltip: { trigger: "axis", valueFormatter: pct },
-      xAxis: { type: "category", data: items.map(function (i) { return i.label; }), axisLabel: { rotate: 30, width: 90, overflow: "truncate" } },
+      xAxis: { type: "category", data: items.map(function (i) { return i.label; }), axisLabel: CATEGORY_LABELS },
       yAxis: { type: "value", axisLabel: { formatter: pct } },
       series: [
         { type: "bar", name: labels.decline, data: items.map(function (i) { return i.decline; }), itemStyle: { color: "#c0392b" } },
@@ -126,7 +130,9 @@
   }
 
   window.addEventListener("resize", function () { charts.forEach(function (chart) { chart.resize(); }); });
-  window.addEventListener("beforeprint", function () { charts.forEach(function (chart) { chart.resize(); }); });
+  // Drawn again at the paper's width for printing, and back at the window's afterwards.
+  window.addEventListener("beforeprint", function () { charts.forEach(function (chart) { chart.resize({ width: 640 }); }); });
+  window.addEventListener("afterprint", function () { charts.forEach(function (chart) { chart.resize(); }); });
   document.addEventListener("DOMContentLoaded", draw);
   document.body.addEventListener("htmx:afterSettle", function (event) {
     if (event.target && (event.target.id === "impact-body" || event.target.querySelector && event.target.querySelector("#impact-charts"))) draw();

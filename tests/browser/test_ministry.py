@@ -28,6 +28,10 @@ def test_staff_filter_the_national_dashboard_and_download_a_province_table(porta
     page.wait_for_url(lambda url: "verified=on" not in url)
     expect(page.locator("[data-figure=responses]")).to_have_text("15")
 
+    # The province card shows the decline beside each province, with no sideways scroll.
+    provinces = page.locator("#table-provinces")
+    expect(provinces.locator("thead")).to_contain_text("Penurunan")
+    assert provinces.locator(".table-responsive").evaluate("box => box.scrollWidth <= box.clientWidth + 1")
     page.locator("#table-provinces").get_by_role("link", name="Jawa Barat").click()
     page.wait_for_url("**/impact/provinces/32/**")
     expect(page.locator("h1")).to_have_text("Dampak COVID-19 di Jawa Barat")

@@ -113,3 +113,12 @@ def test_table_csv_opens_in_excel_as_each_language_reads_it(client, staff_user, 
     client.post("/i18n/setlang/", {"language": "en", "next": "/"})
     english = client.get("/impact/tables/provinces.csv", {"wave": "2020-04"}).content.decode("utf-8-sig").splitlines()
     assert "," in english[0] and re.search(r",\d+\.\d%(,|$)", english[1]), english[1]
+
+
+def test_the_province_card_keeps_the_columns_that_fit_and_downloads_keep_all(client, staff_user, published):
+    client.force_login(staff_user)
+    page = client.get("/impact/").content.decode()
+    card = page[page.index('id="table-provinces"'):page.index("</table>", page.index('id="table-provinces"'))]
+    assert re.findall(r"<th scope=\"col\"[^>]*>([^<]+)</th>", card) == ["Provinsi", "Jawaban", "Penurunan"]
+    download = client.get("/impact/tables/provinces.csv", {"wave": "2020-04"}).content.decode("utf-8-sig")
+    assert download.splitlines()[0].count(";") >= 6  # every column in the file
