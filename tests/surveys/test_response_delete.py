@@ -45,3 +45,21 @@ def test_verified_response_is_locked_against_deletion(client, officer, response_
     client.force_login(officer)
     assert client.delete(f"/api/v1/survey-responses/{response.pk}/").status_code == 403
     assert SurveyResponse.objects.filter(pk=response.pk).exists()
+
+
+def test_a_business_with_responses_is_not_deleted_and_the_api_says_why(client, officer, response_in):
+    response = response_in("open")
+    client.force_login(officer)
+    answer = client.delete(f"/api/v1/businesses/{response.business.pk}/")
+    assert answer.status_code == 409
+    assert "tidak dapat dihapus" in answer.json()["detail"]
+    assert SurveyResponse.objects.filter(pk=response.pk).exists()
+
+
+def test_a_wave_with_responses_is_not_deleted_and_the_api_says_why(client, admin_user, response_in):
+    response = response_in("open")
+    client.force_login(admin_user)
+    answer = client.delete(f"/api/v1/survey-waves/{response.wave.code}/")
+    assert answer.status_code == 409
+    assert "tidak dapat dihapus" in answer.json()["detail"]
+    assert SurveyResponse.objects.filter(pk=response.pk).exists()
