@@ -8,7 +8,9 @@ Prints:
 - time from a committed upload to fresh figures, through a real Celery worker and Redis with the
   production debounce delay — target ≤ 60 s;
 - server time (median, p95) and SQL queries of the dashboard pages and /api/v1/impact/summary/ —
-  targets p95 ≤ 100 ms (page) and ≤ 50 ms (API).
+  targets p95 ≤ 100 ms (page) and ≤ 50 ms (API);
+- the same for the follow-up list, a response page and the response list (issue 12) — target
+  p95 ≤ 100 ms, queries independent of the data.
 
 Run: scripts/bench.sh bench/impact.py [--responses 1000000] [--runs 50]
 """
@@ -160,6 +162,16 @@ def main():
         ("staff", staff, "API summary, province + sector + scale", f"/api/v1/impact/summary/?wave={biggest.code}&province=32&sector=food-beverages&scale=small", 50),
         ("public", None, "API summary, public", f"/api/v1/impact/summary/?wave={published.code}", 50),
     ]
+    latest = SurveyWave.objects.exclude(status=SurveyWave.Status.PUBLISHED).filter(responses__isnull=False).order_by("-reported_month").first() or biggest
+    warned = SurveyResponse.objects.filter(wave=latest, province=west_java).exclude(warnings=[]).order_by("pk").first()
+    warned = warned or SurveyResponse.objects.filter(wave=latest, province=west_java).order_by("pk").first()
+    print(f"follow-up: {SurveyResponse.objects.filter(wave=latest).exclude(warnings=[]).count():,} responses with warnings in wave {latest.code}")
+    cases += [
+        ("staff", staff, "follow-up list, nation", f"/surveys/{latest.code}/follow-up/", 100),
+        ("officer 32", officer, "follow-up list, province", f"/surveys/{latest.code}/follow-up/", 100),
+        ("officer 32", officer, "response page", f"/surveys/responses/{warned.pk}/", 100),
+        ("officer 32", officer, "response list, province", f"/surveys/{latest.code}/responses/", 100),
+    ]
     for who, user, label, url, target in cases:
         client = Client()
         if user is not None:
@@ -169,7 +181,6 @@ def main():
         median, p95, queries = time_requests(client, url, runs=args.runs)
         report(f"{label} [{who}]", median, p95, queries, target)
 
-    latest = SurveyWave.objects.exclude(status=SurveyWave.Status.PUBLISHED).order_by("-reported_month").first() or biggest
     seconds, rows = import_to_fresh_figures(latest, officer)
     delay = __import__("django.conf", fromlist=["settings"]).settings.ROLLUP_REFRESH_DELAY
     if seconds is None:

@@ -46,7 +46,9 @@ def home(request):
         }
         return views_impact.province_page(request, request.user.profile.province, template="home/officer.html", extra=extra)
     if role == Role.OWNER:
-        context.update(businesses=businesses.select_related("province")[:50])
+        from surveys.selectors import owner_survey_tasks
+
+        context.update(businesses=businesses.select_related("province")[:50], survey_tasks=owner_survey_tasks(request.user))
     context["upcoming_events"] = Event.objects.visible_to(request.user).upcoming().order_by("starts_at")[:3]
     return render(request, _HOME_TEMPLATES.get(role, "home/public.html"), context)
 

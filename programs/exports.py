@@ -53,6 +53,7 @@ from django.core.files import File
 from django.db import transaction
 from django.db.models import F
 from django.http import QueryDict
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -130,14 +131,15 @@ def neutralise(value):
     return value
 
 
-def export_params(query):
+def export_params(query, kind="businesses"):
     """The list filters in ``query`` (a QueryDict) as a JSON-able ``{name: [values]}``.
 
     Only the FilterSet's own parameters are kept (not ``page`` or the CSRF token), so a job
     records exactly what decides its rows; filters added to the FilterSet later are kept too.
     """
     params = {}
-    for name in BusinessFilterSet.base_filters:
+    filterset = EXPORT_KINDS[kind].filterset if kind in EXPORT_KINDS else BusinessFilterSet
+    for name in filterset.base_filters:
         values = [value for value in query.getlist(name) if value != ""]
         if values:
             params[name] = values
@@ -218,10 +220,16 @@ def business_export(user, params):
             return timezone.localtime(value, zone).replace(tzinfo=None, microsecond=0)
         return value
 
+    return columns_export(queryset, columns, headers, convert)
+
+
+def columns_export(queryset, columns, headers, convert):
+    """An export of ``queryset``'s ``columns``: one query (joined to what the columns' sources
+    name) read from a server-side cursor in chunks, each value passed through
+    ``convert(key, value)`` and :func:`neutralise`."""
     expressions = {column.key: column.source for column in columns if column.source is not None}
     fields = [f"x_{column.key}" if column.key in expressions else column.key for column in columns]
     keys = [column.key for column in columns]
-    # One query, joined to province/regency/sector, read from a server-side cursor in chunks.
     values = queryset.annotate(**{f"x_{key}": expression for key, expression in expressions.items()}).values_list(*fields)
 
     def rows():
@@ -248,11 +256,15 @@ def business_csv_stream(user, params):
     Headers and labels are resolved when this is called; rows are read while the chunks
     are consumed.
     """
-    export = business_export(user, params)
+    return csv_stream(business_export(user, params))
+
+
+def csv_stream(export, *, delimiter=","):
+    """The chunks of a CSV of ``export`` (any :class:`BusinessExport`-shaped export)."""
 
     def chunks():
         buffer = io.StringIO()
-        writer = csv.writer(buffer)
+        writer = csv.writer(buffer, delimiter=delimiter)
         buffer.write("\ufeff")
         writer.writerow(export.headers)
         for count, row in enumerate(export.rows, start=1):
@@ -268,7 +280,37 @@ def business_csv_stream(user, params):
 
 # --- XLSX, by a worker ---------------------------------------------------------------------------
 
-EXPORT_KINDS = ("businesses",)
+@dataclass(frozen=True)
+class ExportKind:
+    """What an XLSX job of one kind exports: ``build(user, params)`` returns a
+    :class:`BusinessExport`-shaped export (columns, headers, rows, queryset) of the rows
+    ``user`` may see filtered by ``params`` (a QueryDict of ``filterset``'s parameters)."""
+
+    build: object
+    filterset: type
+    sheet: object  # lazy translation: the data sheet's name
+    file_prefix: str
+    title: object = gettext_lazy("Export of businesses (XLSX)")
+    back_label: object = gettext_lazy("Back to the businesses")
+    back_url: object = None  # callable(params) → the list the export came from
+
+
+def export_kind_of(job):
+    return EXPORT_KINDS.get(job.kind, EXPORT_KINDS["businesses"])
+
+
+#: Export kinds by name (``ExportJob.kind``). Apps that depend on ``programs`` add theirs
+#: with :func:`register_export_kind` (``programs`` never imports them).
+EXPORT_KINDS = {
+    "businesses": ExportKind(
+        build=business_export, filterset=BusinessFilterSet, sheet=gettext_lazy("Businesses"), file_prefix="usaha",
+        back_url=lambda params: reverse("business-list"),
+    ),
+}
+
+
+def register_export_kind(name, kind):
+    EXPORT_KINDS[name] = kind
 
 
 def export_start(*, user, kind, params):
@@ -295,7 +337,7 @@ def export_start(*, user, kind, params):
     return job
 
 
-def _write_business_xlsx(path, export, *, on_progress):
+def _write_business_xlsx(path, export, *, on_progress, sheet=gettext_lazy("Businesses")):
     """Write ``export`` to an XLSX file at ``path``; return the number of data rows written."""
     import xlsxwriter
 
@@ -310,7 +352,7 @@ def _write_business_xlsx(path, export, *, on_progress):
         },
     )
     with translation.override(settings.LANGUAGE_CODE):
-        sheet_name, key_header = _("Businesses")[:31], [_("Header"), _("Key")]
+        sheet_name, key_header = str(sheet)[:31], [_("Header"), _("Key")]
     sheet = workbook.add_worksheet(sheet_name)
     bold = workbook.add_format({"bold": True})
     when = workbook.add_format({"num_format": "yyyy-mm-dd hh:mm"})
@@ -366,7 +408,8 @@ def export_run(*, job_id):
 def _export_run(job):
     job = ExportJob.objects.select_related("user").get(pk=job.pk)
     try:
-        export = business_export(job.user, _as_querydict(job.params))
+        kind = EXPORT_KINDS[job.kind]
+        export = kind.build(job.user, _as_querydict(job.params))
         total = export.queryset.count()
         if total > XLSX_MAX_ROWS:
             with translation.override(settings.LANGUAGE_CODE):
@@ -374,9 +417,9 @@ def _export_run(job):
         job.report(total_rows=total)
         with tempfile.TemporaryDirectory(prefix="ikm-export-") as directory:
             path = Path(directory) / "export.xlsx"
-            written = _write_business_xlsx(path, export, on_progress=lambda done: job.report(done_rows=done))
+            written = _write_business_xlsx(path, export, on_progress=lambda done: job.report(done_rows=done), sheet=kind.sheet)
             with path.open("rb") as handle:
-                job.file.save(f"usaha-{timezone.localdate():%Y%m%d}-{job.pk}.xlsx", File(handle), save=False)
+                job.file.save(f"{kind.file_prefix}-{timezone.localdate():%Y%m%d}-{job.pk}.xlsx", File(handle), save=False)
         # Rows added or removed while writing: the file is what counts.
         job.report(
             status=ExportJob.Status.DONE, file=job.file.name, total_rows=written, done_rows=written,

@@ -33,6 +33,7 @@ class Channel(models.TextChoices):
     FORM = "form", _("Form")
     UPLOAD = "upload", _("Upload")
     API = "api", _("API")
+    OWNER = "owner", _("Owner")
 
 
 class ReviewStatus(models.TextChoices):
@@ -43,5 +44,11 @@ class ReviewStatus(models.TextChoices):
 
 
 class Warning(models.TextChoices):
+    """Answers that are possible but unusual: stored, and left out of the headline figures
+    until someone confirms them (the order is the order of the bits in ``response_warnings``)."""
+
     TURNOVER_JUMP = "turnover-jump", _("Turnover after is more than 5 times turnover before")
     ZERO_WHILE_NORMAL = "zero-while-normal", _("Turnover is 0 while operating normally")
+    PREVIOUS_WAVE = "previous-wave", _("Turnover is more than 5 times or less than a fifth of this business's turnover in the previous wave")
+    WORKERS_RISE = "workers-rise", _("Workers after are far more than workers before")
+    SECTOR_OUTLIER = "sector-outlier", _("Turnover is far outside the range of this sector and scale in verified earlier waves")

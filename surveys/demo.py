@@ -18,6 +18,7 @@ from django.db import connection, transaction
 
 from .choices import Need, OperatingStatus, Problem, ReviewStatus
 from .models import SurveyResponse, SurveyWave
+from .validation import response_warnings
 
 DEMO_WAVES = [
     # code, title, reported month, collection window, status, recovery since the first wave
@@ -37,6 +38,8 @@ SECTOR_DECLINE = {
 # Provinces living on tourism were hit harder; farming provinces somewhat less.
 PROVINCE_SHIFT = {"51": 0.12, "31": 0.06, "34": 0.07, "52": 0.05, "21": 0.04, "62": -0.05, "14": -0.04, "15": -0.04, "61": -0.03}
 BASE_TURNOVER = {"micro": 8_000_000, "small": 40_000_000, "medium": 350_000_000}
+#: Share of answers not yet verified that carry a typo (for the follow-up list to show).
+TYPO_SHARE = 0.004
 
 _COLUMNS = [
     "wave_id", "business_id", "province_id", "regency_id", "sector_id", "scale", "turnover_before", "turnover_after",
@@ -117,6 +120,14 @@ def _response_frame(wave, recovery, businesses, rng):
     review = rng.choice(
         [ReviewStatus.VERIFIED, ReviewStatus.SUBMITTED, ReviewStatus.DRAFT], count, p=[0.92, 0.05, 0.03] if published else [0.2, 0.4, 0.4]
     )
+    # Typos in answers not yet verified: three zeros too many in turnover after, as officers
+    # type them. They carry the warning the validator gives, for the follow-up list to show.
+    typo = (review != ReviewStatus.VERIFIED) & (rng.random(count) < TYPO_SHARE) & (before > 0) & ~closed
+    after = np.where(typo, after * 1000, after)
+    warnings = response_warnings(pd.DataFrame({
+        "turnover_before": before, "turnover_after": after, "workers_before": workers_before,
+        "workers_after": workers_after, "operating_status": status,
+    })).map(json.dumps).to_numpy()
     return pd.DataFrame({
         "wave_id": wave.pk, "business_id": businesses["id"].to_numpy(), "province_id": businesses["province_id"].to_numpy(),
         "regency_id": businesses["regency_id"].to_numpy(), "sector_id": businesses["sector_id"].to_numpy(),
@@ -127,7 +138,7 @@ def _response_frame(wave, recovery, businesses, rng):
         "diversification_product": np.where(diversified, np.where(textiles, "Masker kain", "Hand sanitizer"), ""),
         "export_postponed_value": pd.array(np.where(exporter_hit, np.round(before * rng.uniform(1, 6, count), -5), np.nan), dtype="Int64"),
         "export_postponed_country": np.where(exporter_hit, rng.choice(["MY", "SG", "US", "JP", "NL"], count), ""),
-        "notes": "", "status": review, "warnings": "[]", "warnings_confirmed": False, "channel": "upload",
+        "notes": "", "status": review, "warnings": warnings, "warnings_confirmed": False, "channel": "upload",
         "created_at": entered, "updated_at": entered,
     })[_COLUMNS]
 

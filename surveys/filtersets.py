@@ -5,6 +5,7 @@ from programs.models import Province, Regency, Sector
 from programs.scale import Scale
 
 from .choices import OperatingStatus, ReviewStatus
+from .choices import Warning as ResponseWarning
 from .models import SurveyResponse, SurveyWave
 
 
@@ -32,3 +33,27 @@ class SurveyWaveFilterSet(django_filters.FilterSet):
     class Meta:
         model = SurveyWave
         fields = ["status", "province", "national"]
+
+
+class FollowUpFilterSet(django_filters.FilterSet):
+    """The follow-up list: place, kind of warning, and whether it is still to be confirmed
+    (the view shows unconfirmed warnings when ``state`` is not given)."""
+
+    STATES = [("unconfirmed", _("Not yet confirmed")), ("confirmed", _("Confirmed")), ("all", _("All"))]
+
+    province = django_filters.ModelChoiceFilter(field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"), empty_label=_("All"))
+    regency = django_filters.ModelChoiceFilter(field_name="regency", queryset=Regency.objects.all(), to_field_name="code", label=_("Regency or city"), empty_label=_("All"))
+    warning = django_filters.ChoiceFilter(choices=ResponseWarning.choices, method="filter_warning", label=_("Warning"), empty_label=_("All"))
+    state = django_filters.ChoiceFilter(choices=STATES, method="filter_state", label=_("Confirmation"), empty_label=None)
+
+    class Meta:
+        model = SurveyResponse
+        fields = ["province", "regency", "warning", "state"]
+
+    def filter_warning(self, queryset, name, value):
+        return queryset.filter(warnings__contains=[value])
+
+    def filter_state(self, queryset, name, value):
+        if value == "all":
+            return queryset
+        return queryset.filter(warnings_confirmed=value == "confirmed")

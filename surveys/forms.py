@@ -62,12 +62,30 @@ class ResponseForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-check-input"
 
 
+class OwnerResponseForm(ResponseForm):
+    """The same questions for an owner answering for their own business: warnings are
+    confirmed by the province's officer, not by the owner."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["confirm_warnings"]
+
+
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
 
 
 class ReviewForm(forms.Form):
     comment = forms.CharField(label=_("Comment"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CommentForm(forms.Form):
+    """A message in a response's thread (also the reason a response is returned)."""
+
+    text = forms.CharField(
+        label=_("Comment"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Write a comment.")},
+    )
 
 
 class ProvinceChoiceForm(forms.Form):

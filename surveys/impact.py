@@ -166,6 +166,7 @@ def steepest_declines(user, slice_, *, summary=None, limit=15):
         SurveyResponse.objects.visible_to(user)
         .filter(wave=slice_.wave, province=slice_.province, turnover_before__gt=0)
         .exclude(needs=[])
+        .exclude(~Q(warnings=[]) & Q(warnings_confirmed=False))  # left out of the figures, as in the rollups
         .select_related("business", "regency", "sector")
         .annotate(decline=1 - Cast("turnover_after", FloatField()) / F("turnover_before"))
         .order_by("-decline", "id")

@@ -7,7 +7,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.models import Business, Province, Regency, Sector
 from programs.jobs import JobMixin
-from programs.policy import EVERYONE, NO_OBJECT, ORGANISERS, SIGNED_IN, VISIBLE, Policy, Rule
+from programs.policy import EVERYONE, MINISTRY, NO_OBJECT, ORGANISERS, SIGNED_IN, VISIBLE, Policy, Rule
 from programs.querysets import ScopedQuerySet
 from programs.roles import Role
 from programs.scale import Scale
@@ -29,6 +29,10 @@ class SurveyWaveQuerySet(ScopedQuerySet):
         enter_responses=Rule(roles=frozenset({Role.MINISTRY_ADMIN, Role.OFFICER}), scope=VISIBLE),
         # Completeness and the review of province batches.
         review=Rule(roles=ORGANISERS, scope=VISIBLE),
+        # IKM owners answer an open wave for their own businesses (see ``_owned_by``).
+        report_own=Rule(roles=frozenset({Role.OWNER}), scope=VISIBLE),
+        # The wave's raw responses (those the user may read) as CSV or XLSX.
+        export_responses=Rule(roles=ORGANISERS, scope=VISIBLE),
     )
 
     def public(self):
@@ -42,6 +46,17 @@ class SurveyWaveQuerySet(ScopedQuerySet):
 
     def national(self):
         return self.filter(province__isnull=True)
+
+    def _owned_by(self, user):
+        """Owners see the waves open to one of their businesses: national ones and those of a
+        province where they have a business (they answer them for themselves)."""
+        owned_provinces = Business.objects.filter(owner=user).values("province_id")
+        return self.filter(status=SurveyWave.Status.OPEN).filter(Q(province__isnull=True) | Q(province_id__in=owned_provinces))
+
+    def editable_by(self, user):
+        from programs.roles import role_of
+
+        return self.none() if role_of(user) == Role.OWNER else super().editable_by(user)
 
 
 class SurveyWave(models.Model):
@@ -115,6 +130,11 @@ class SurveyResponseQuerySet(ScopedQuerySet):
         change={Role.MINISTRY_ADMIN, Role.OFFICER},
         delete={Role.MINISTRY_ADMIN, Role.OFFICER},
         confirm_warnings={Role.MINISTRY_ADMIN, Role.OFFICER},
+        # The response page: its answers, warnings, history and comment thread.
+        review=Rule(roles=ORGANISERS, scope=VISIBLE),
+        comment=Rule(roles=ORGANISERS, scope=VISIBLE),
+        # Ministry staff send one response back to the province for correction.
+        return_for_correction=Rule(roles=MINISTRY, scope=VISIBLE),
     )
 
     def editable_by(self, user):
@@ -193,6 +213,8 @@ class SurveyResponse(models.Model):
         ]
         indexes = [
             models.Index(fields=["wave", "province", "status"], name="response_wave_province"),
+            # The follow-up list: the few responses with warnings, without reading the wave.
+            models.Index(fields=["wave", "province"], condition=~Q(warnings=[]), name="response_with_warnings"),
         ]
 
     def __str__(self):
@@ -381,6 +403,7 @@ class ImpactRollup(models.Model):
     export_postponed = models.PositiveIntegerField()
     export_postponed_value = models.BigIntegerField()
     newest_response_at = models.DateTimeField(null=True)
+    left_out = models.PositiveIntegerField(default=0, help_text="Responses left out of these figures: a warning not yet confirmed.")
     computed_at = models.DateTimeField()
     # For a province's own row: ids of the responses with the steepest decline that asked for
     # help (the province page lists them without sorting the province's responses each time).
@@ -418,3 +441,65 @@ class RollupPending(models.Model):
     class Meta:
         verbose_name = _("pending figures refresh")
         verbose_name_plural = _("pending figures refreshes")
+
+
+class TurnoverRangeQuerySet(models.QuerySet):
+    """Statistics of verified answers by sector and scale, no single business: read by those
+    who enter and review responses, written only by :mod:`surveys.outliers`."""
+
+    policy = Policy(view=ORGANISERS)
+
+    def visible_to(self, user):
+        from programs.roles import role_of
+
+        return self.all() if role_of(user) in ORGANISERS else self.none()
+
+    def editable_by(self, user):
+        return self.none()
+
+
+class TurnoverRange(models.Model):
+    """The plausible range of turnover after for one sector × scale when entering into
+    ``wave``, learned from the verified responses of the waves reported before it (DHIS2's
+    outlier analysis): a modified z-score of the logarithm of turnover (median ± 3.5 median
+    absolute deviations ÷ 0.6745) computed in SQL by :mod:`surveys.outliers`. Groups with fewer
+    than ``outliers.MIN_RESPONSES`` verified answers have no range (no warning)."""
+
+    wave = models.ForeignKey(SurveyWave, on_delete=models.CASCADE, related_name="turnover_ranges")
+    sector = models.ForeignKey(Sector, on_delete=models.CASCADE, related_name="+")
+    scale = models.CharField(max_length=10, choices=Scale.choices)
+    responses = models.PositiveIntegerField(help_text="Verified answers the range was learned from.")
+    median = models.BigIntegerField()
+    low = models.BigIntegerField()
+    high = models.BigIntegerField()
+    computed_at = models.DateTimeField()
+
+    objects = TurnoverRangeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("turnover range")
+        verbose_name_plural = _("turnover ranges")
+        constraints = [models.UniqueConstraint(fields=["wave", "sector", "scale"], name="one_turnover_range_per_slice")]
+
+
+class ResponseCommentQuerySet(ScopedQuerySet):
+    """Comments on one response, read by those who may read the response."""
+
+    province_field = "response__province"
+    policy = Policy(view=ORGANISERS, add=ORGANISERS)
+
+
+class ResponseComment(models.Model):
+    """A message in a response's follow-up thread (why a figure is right, what to correct)."""
+
+    response = models.ForeignKey(SurveyResponse, on_delete=models.CASCADE, related_name="comments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("comment"), max_length=2000)
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    objects = ResponseCommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("response comment")
+        verbose_name_plural = _("response comments")

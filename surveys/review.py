@@ -76,16 +76,56 @@ def submission_decide(*, user, wave, province_id, verify, comment=""):
         raise ValidationError({"comment": _("Say what must be corrected.")})
     submission = _submission(wave, province_id)
     submitted = SurveyResponse.objects.filter(wave=wave, province_id=province_id, status=ReviewStatus.SUBMITTED)
+    if verify:
+        _refuse_unconfirmed_warnings(submitted)
     count = _set_status(submitted, ReviewStatus.VERIFIED if verify else ReviewStatus.RETURNED, user=user, reason="verify" if verify else "return")
     if count == 0:
         raise ValidationError(_("There are no submitted responses to decide on."))
     submission.status = ReviewStatus.VERIFIED if verify else ReviewStatus.RETURNED
     submission.save()
     _figures_changed(wave, province_id)
+    if verify:
+        _ranges_changed(wave)
     ReviewEvent.objects.create(
         submission=submission, action=ReviewEvent.Action.VERIFY if verify else ReviewEvent.Action.RETURN, user=user, comment=comment, responses=count
     )
     return count
+
+
+#: Businesses a refusal to verify names (the follow-up list has them all).
+UNCONFIRMED_NAMED = 10
+
+
+def _refuse_unconfirmed_warnings(responses):
+    """A batch is verified only when every warning in it has been confirmed or corrected."""
+    unconfirmed = responses.exclude(warnings=[]).filter(warnings_confirmed=False)
+    names = list(unconfirmed.order_by("business__name").values_list("business__name", flat=True)[:UNCONFIRMED_NAMED + 1])
+    if not names:
+        return
+    total = unconfirmed.count() if len(names) > UNCONFIRMED_NAMED else len(names)
+    shown = ", ".join(names[:UNCONFIRMED_NAMED])
+    if total > UNCONFIRMED_NAMED:
+        shown = _("%(names)s and %(more)s more") % {"names": shown, "more": f"{total - UNCONFIRMED_NAMED:,}".replace(",", ".")}
+    raise ValidationError(
+        _("%(count)s response(s) still have unconfirmed warnings: %(names)s. Confirm or correct them (follow-up list) before verifying.")
+        % {"count": f"{total:,}".replace(",", "."), "names": shown}
+    )
+
+
+def _ranges_changed(wave):
+    """Verified answers of ``wave`` changed: the outlier ranges of later open waves are out of date."""
+    from .tasks import refresh_turnover_ranges_task
+
+    def queue():
+        from .outliers import waves_learning_from
+
+        for later in waves_learning_from(wave):
+            try:
+                refresh_turnover_ranges_task.delay(wave_id=later.pk)
+            except Exception:  # an unreachable broker: the hourly beat recomputes them
+                pass
+
+    transaction.on_commit(queue)
 
 
 @transaction.atomic
@@ -103,5 +143,6 @@ def submission_unlock(*, user, wave, province_id, reason):
     submission.status = ReviewStatus.RETURNED
     submission.save()
     _figures_changed(wave, province_id)
+    _ranges_changed(wave)
     ReviewEvent.objects.create(submission=submission, action=ReviewEvent.Action.UNLOCK, user=user, comment=reason, responses=count)
     return count

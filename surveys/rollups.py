@@ -51,8 +51,11 @@ _COLUMNS = [
     "turnover_before", "turnover_after", "turnover_after_with_baseline", "decline", "decline_p25", "decline_median",
     "decline_p75", "band_grew", "band_0_25", "band_25_50", "band_50_70", "band_70_plus", "band_closed",
     "workers_before", "workers_after", "workers_furloughed", "workers_laid_off", "problems", "needs", "diversified",
-    "export_postponed", "export_postponed_value", "newest_response_at", "computed_at", "steepest",
+    "export_postponed", "export_postponed_value", "newest_response_at", "left_out", "computed_at", "steepest",
 ]
+
+#: A response the headline figures leave out: it has a warning nobody has confirmed yet.
+UNCONFIRMED = "(warnings <> '[]'::jsonb AND NOT warnings_confirmed)"
 
 
 def _flag(column, code):
@@ -65,7 +68,7 @@ def _flags(column, codes):
 
 
 def _json_counts(column, codes):
-    pairs = ", ".join(f"'{code}', sum({_flag(column, code)})::int" for code in codes)
+    pairs = ", ".join(f"'{code}', COALESCE(sum({_flag(column, code)}) FILTER (WHERE NOT unconfirmed), 0)::int" for code in codes)
     return f"jsonb_build_object({pairs})"
 
 
@@ -97,7 +100,11 @@ def aggregate_sql(*, grouping_sets, where):
 
     Additive figures are first summed per finest slice (one hashed pass over the rows), then
     rolled up to every grouping set from those few thousand rows; only the quartiles need
-    the rows themselves, sorted per slice by ``percentile_cont``."""
+    the rows themselves, sorted per slice by ``percentile_cont``.
+
+    Responses with an unconfirmed warning (:data:`UNCONFIRMED`) are left out of every figure
+    and counted in ``left_out`` instead, so one typo cannot move the headline; a slice whose
+    responses are all left out has no row."""
     closed, bands = _band_filters()
     problem_codes = [code.value for code in Problem]
     need_codes = [code.value for code in Need]
@@ -116,11 +123,12 @@ def aggregate_sql(*, grouping_sets, where):
             SELECT {keys}, turnover_before, turnover_after, workers_before, workers_after, workers_furloughed,
                    workers_laid_off, diversified, export_postponed_value, updated_at, operating_status,
                    CASE WHEN turnover_before > 0 THEN 1 - turnover_after::float8 / turnover_before END AS decline,
-                   {closed} AS closed, {_flags("problems", problem_codes)}, {_flags("needs", need_codes)}
+                   {closed} AS closed, {_flags("problems", problem_codes)}, {_flags("needs", need_codes)},
+                   {UNCONFIRMED} AS unconfirmed
             FROM surveys_surveyresponse
             WHERE {where}
         ), finest AS (
-            SELECT {keys},
+            SELECT {keys}, unconfirmed,
                    count(*) AS responses,
                    count(*) FILTER (WHERE turnover_before > 0) AS with_baseline,
                    count(*) FILTER (WHERE turnover_after < turnover_before) AS falling,
@@ -137,19 +145,20 @@ def aggregate_sql(*, grouping_sets, where):
                    {", ".join(f"sum({flag}) AS {flag}" for flag in flags)},
                    max(updated_at) AS newest_response_at
             FROM answered
-            GROUP BY {keys}
+            GROUP BY {keys}, unconfirmed
         ), grouped AS (
-            SELECT {grouped_keys}, {", ".join(f"sum({field}) AS {field}" for field in _ADDED)},
+            SELECT {grouped_keys}, {", ".join(f"sum({field}) FILTER (WHERE NOT unconfirmed) AS {field}" for field in _ADDED)},
                    {_json_counts("problems", problem_codes)} AS problems,
                    {_json_counts("needs", need_codes)} AS needs,
-                   max(newest_response_at) AS newest_response_at
+                   max(newest_response_at) AS newest_response_at,
+                   COALESCE(sum(responses) FILTER (WHERE unconfirmed), 0) AS left_out
             FROM finest
             GROUP BY GROUPING SETS ({sets})
-            HAVING count(*) > 0
+            HAVING sum(responses) FILTER (WHERE NOT unconfirmed) > 0
         ), quartiles AS (
             SELECT {grouped_keys}, percentile_cont(ARRAY[0.25, 0.5, 0.75]) WITHIN GROUP (ORDER BY decline) AS quartiles
             FROM answered
-            WHERE decline IS NOT NULL
+            WHERE decline IS NOT NULL AND NOT unconfirmed
             GROUP BY GROUPING SETS ({sets})
         )
         SELECT g.province_id, g.regency_id, g.sector_id, COALESCE(g.scale, '') AS scale,
@@ -158,7 +167,7 @@ def aggregate_sql(*, grouping_sets, where):
                q.quartiles[1], q.quartiles[2], q.quartiles[3],
                g.band_grew, g.band_0_25, g.band_25_50, g.band_50_70, g.band_70_plus, g.band_closed,
                g.workers_before, g.workers_after, g.workers_furloughed, g.workers_laid_off, g.problems, g.needs, g.diversified,
-               g.export_postponed, g.export_postponed_value, g.newest_response_at
+               g.export_postponed, g.export_postponed_value, g.newest_response_at, g.left_out
         FROM grouped g LEFT JOIN quartiles q ON {joined}
     """
 
@@ -246,7 +255,7 @@ def _refresh_postgresql(cursor, wave, *, provinces, national):
             )
             rows += cursor.rowcount
             if grouping_sets is not _NATIONAL_SETS:
-                cursor.execute(STEEPEST_SQL.format(where=where, limit=STEEPEST_COUNT), [*params, wave.pk, verified_only])
+                cursor.execute(STEEPEST_SQL.format(where=where, limit=STEEPEST_COUNT, unconfirmed=UNCONFIRMED), [*params, wave.pk, verified_only])
     return rows
 
 
@@ -259,7 +268,7 @@ STEEPEST_SQL = """
             SELECT id, province_id,
                    row_number() OVER (PARTITION BY province_id ORDER BY turnover_after::float8 / turnover_before, id) AS rank
             FROM surveys_surveyresponse
-            WHERE {where} AND turnover_before > 0 AND needs <> '[]'::jsonb
+            WHERE {where} AND turnover_before > 0 AND needs <> '[]'::jsonb AND NOT {unconfirmed}
         ) AS ranked
         WHERE rank <= {limit}
         GROUP BY province_id

@@ -59,3 +59,23 @@ def responses_with_warnings(*, wave, user, province_id=None, limit=200):
     if province_id:
         queryset = queryset.filter(province_id=province_id)
     return queryset.select_related("business", "province", "regency").order_by("province__code", "business__name")[:limit]
+
+
+def owner_survey_tasks(user, *, limit=20):
+    """For an owner's home page: each open wave × each of their businesses it asks about,
+    with the answer given so far (or None). Only their own answers, through ``visible_to``."""
+    from .models import SurveyWave
+    from .services import owner_businesses
+
+    waves = list(SurveyWave.objects.visible_to(user).filter(status=SurveyWave.Status.OPEN).order_by("closes_on")[:5])
+    if not waves:
+        return []
+    answers = {
+        (response.wave_id, response.business_id): response
+        for response in SurveyResponse.objects.visible_to(user).filter(wave__in=waves)
+    }
+    tasks = []
+    for wave in waves:
+        for business in owner_businesses(user=user, wave=wave)[:limit]:
+            tasks.append({"wave": wave, "business": business, "response": answers.get((wave.pk, business.pk))})
+    return tasks[:limit]

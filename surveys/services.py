@@ -22,7 +22,7 @@ from programs.roles import Role, role_of
 
 from .choices import Channel, ReviewStatus
 from .models import SurveyResponse, SurveyWave
-from .validation import CheckResult, check_values
+from .validation import CheckResult, check_values, response_warnings
 
 logger = logging.getLogger(__name__)
 
@@ -58,7 +58,19 @@ def wave_save(*, user, wave):
         wave.created_by = user
     wave.full_clean(validate_constraints=True)
     wave.save()
+    if wave.accepts_entries:
+        # Entries are checked against ranges learned from earlier waves' verified answers.
+        transaction.on_commit(lambda: _queue_ranges(wave.pk))
     return wave
+
+
+def _queue_ranges(wave_id):
+    from .tasks import refresh_turnover_ranges_task
+
+    try:
+        refresh_turnover_ranges_task.delay(wave_id=wave_id)
+    except Exception as error:  # an unreachable broker: the hourly beat computes them
+        logger.warning("turnover ranges of wave %s not queued (%s)", wave_id, error)
 
 
 def _regency_ids(codes):
@@ -138,8 +150,27 @@ def responses_check(frame, *, wave, user, allow_new_businesses=True):
     facts = _business_facts(nib.where(~bad_nib), given_id, wave=wave, user=user)
     _match_and_scope(frame, result, wave=wave, user=user, nib=nib, bad_nib=bad_nib, given_id=given_id,
                      allow_new_businesses=allow_new_businesses, facts=facts)
+    result.warnings = response_warnings(frame, _warning_context(facts, wave=wave))
     result.frame = frame
     return result
+
+
+def _warning_context(facts, *, wave):
+    """What the warnings need beyond the answers: each row's business's previous turnover
+    and the turnover range of its sector × scale (none for a business registered by the batch)."""
+    from .outliers import ranges_of
+
+    ranges = ranges_of(wave)
+    low = pd.Series(np.nan, index=facts.index)
+    high = pd.Series(np.nan, index=facts.index)
+    if ranges:
+        table = pd.DataFrame([(sector, scale, bounds[0], bounds[1]) for (sector, scale), bounds in ranges.items()], columns=["sector_id", "scale", "low", "high"])
+        keys = pd.MultiIndex.from_frame(table[["sector_id", "scale"]])
+        position = keys.get_indexer(pd.MultiIndex.from_arrays([facts["sector_id"], facts["scale"]]))
+        found = position >= 0
+        low[found] = table["low"].to_numpy(dtype=float)[position[found]]
+        high[found] = table["high"].to_numpy(dtype=float)[position[found]]
+    return pd.DataFrame({"previous_turnover": facts["previous_turnover"], "turnover_low": low, "turnover_high": high}, index=facts.index)
 
 
 def _business_facts(nib, given_id, *, wave, user):
@@ -165,7 +196,7 @@ def _business_facts(nib, given_id, *, wave, user):
     finally:
         keys.drop()
     # One more row at the end stands for "no business": position -1 picks it.
-    none = pd.DataFrame({"key": [None], "id": [0], "province_id": [0], "editable": [False], "locked": [False]})
+    none = pd.DataFrame({"key": [None], "id": [0], "province_id": [0], "editable": [False], "locked": [False], "sector_id": [0], "scale": [""], "previous_turnover": [pd.NA]})
     table = pd.concat([*tables, none], ignore_index=True)
     position = np.full(len(nib), -1, dtype=np.int64)
     for matched in positions:
@@ -177,13 +208,18 @@ def _business_facts(nib, given_id, *, wave, user):
         "province_id": table["province_id"].to_numpy(dtype=np.int64)[position],
         "editable": table["editable"].to_numpy(dtype=bool)[position],
         "locked": table["locked"].to_numpy(dtype=bool)[position],
+        "sector_id": table["sector_id"].to_numpy(dtype=np.int64)[position],
+        "scale": table["scale"].astype(object).to_numpy()[position],
+        "previous_turnover": pd.array(table["previous_turnover"].astype("Int64"), dtype="Int64")[position],
     }, index=nib.index)
 
 
 def _facts_of(businesses, key, *, wave, user):
-    """``key, id, province_id, editable, locked`` of ``businesses``: editable by ``user``
-    (through ``editable_by``, the one door), locked when its answer to ``wave`` is verified."""
-    from django.db.models import BooleanField, ExpressionWrapper, Q, Value
+    """``key, id, province_id, editable, locked, sector_id, scale, previous_turnover`` of
+    ``businesses``: editable by ``user`` (through ``editable_by``, the one door), locked when
+    its answer to ``wave`` is verified, and its turnover after in the latest earlier wave it
+    answered (for the ``previous-wave`` warning)."""
+    from django.db.models import BigIntegerField, BooleanField, ExpressionWrapper, Q, Value
 
     def member_of(queryset):
         # ``id IN (subquery)``: PostgreSQL hashes the subquery once (no probe per row).
@@ -194,8 +230,25 @@ def _facts_of(businesses, key, *, wave, user):
         editable=member_of(Business.objects.editable_by(user).values("pk")),
         # Most waves being uploaded to have nothing verified yet: nothing to look up then.
         locked=member_of(verified.values("business_id")) if verified.exists() else Value(False),
-    ).values_list(key, "id", "province_id", "editable", "locked")
-    return _read_rows(rows, {"key": "text" if key == "nib" else "int", "id": "int", "province_id": "int", "editable": "bool", "locked": "bool"})
+        previous_turnover=_previous_turnover(wave) or Value(None, output_field=BigIntegerField()),
+    ).values_list(key, "id", "province_id", "editable", "locked", "sector_id", "scale", "previous_turnover")
+    return _read_rows(rows, {
+        "key": "text" if key == "nib" else "int", "id": "int", "province_id": "int", "editable": "bool", "locked": "bool",
+        "sector_id": "int", "scale": "text", "previous_turnover": "int",
+    })
+
+
+def _previous_turnover(wave):
+    """A subquery: the business's turnover after in the latest wave reported before ``wave``
+    that it answered, or None when no earlier wave exists. Each business is found through
+    the unique (wave, business) index, once per earlier wave at most."""
+    from django.db.models import OuterRef, Subquery
+
+    earlier = list(SurveyWave.objects.filter(reported_month__lt=wave.reported_month).values_list("pk", flat=True))
+    if not earlier:
+        return None
+    answers = SurveyResponse.objects.filter(business_id=OuterRef("pk"), wave_id__in=earlier).order_by("-wave__reported_month")
+    return Subquery(answers.values("turnover_after")[:1])
 
 
 def _read_rows(queryset, columns):
@@ -511,6 +564,15 @@ def response_save(*, user, wave, business, data, channel=Channel.FORM, confirm_w
         wave_entry_check(wave=wave, user=user)
     except EntryRefused as refused:
         raise ValidationError({"wave": [str(refused)]}) from None
+    response = _save_one(user=user, wave=wave, business=business, data=data, channel=channel)
+    if confirm_warnings and response.warnings and not response.warnings_confirmed:
+        response.warnings_confirmed = True
+        response.save(update_fields=["warnings_confirmed", "updated_at"])
+    return response
+
+
+def _save_one(*, user, wave, business, data, channel, reason=""):
+    """Check and write one business's answers (the same checks as every channel)."""
     row = {field: data.get(field) for field in ANSWER_FIELDS}
     row["business_id"] = business.pk
     frame = pd.DataFrame([row], index=[0])
@@ -520,15 +582,33 @@ def response_save(*, user, wave, business, data, channel=Channel.FORM, confirm_w
         for _row, column, message in result.errors:
             errors.setdefault("business" if column in ("nib", "business_id", None) else column, []).append(message)
         raise ValidationError(errors)
-    responses_write(result, wave=wave, user=user, channel=channel)
+    responses_write(result, wave=wave, user=user, channel=channel, reason=reason)
     from .signals import responses_changed
 
     responses_changed(wave=wave, province_ids=[business.province_id])
-    response = SurveyResponse.objects.get(wave=wave, business=business)
-    if confirm_warnings and response.warnings and not response.warnings_confirmed:
-        response.warnings_confirmed = True
-        response.save(update_fields=["warnings_confirmed", "updated_at"])
-    return response
+    return SurveyResponse.objects.get(wave=wave, business=business)
+
+
+def owner_businesses(*, user, wave):
+    """The businesses ``user`` owns that ``wave`` asks about (its province's, or all for a national wave)."""
+    businesses = Business.objects.editable_by(user).filter(owner=user).select_related("province", "regency")
+    return businesses.filter(province_id=wave.province_id) if wave.province_id else businesses
+
+
+@transaction.atomic
+def owner_response_save(*, user, wave, business, data):
+    """An IKM owner answers ``wave`` for their own ``business``: the same record an officer
+    would enter (one per business per wave, with history), kept as a draft with channel
+    "owner" for the province's officer to check. Once the officer has submitted or the
+    ministry verified it, the owner can no longer change it."""
+    if not can(user, "report_own", wave) or not owner_businesses(user=user, wave=wave).filter(pk=business.pk).exists():
+        raise PermissionDenied
+    if not wave.accepts_entries:
+        raise ValidationError({"wave": [_("Survey wave %(code)s does not accept responses: it is %(status)s.") % {"code": wave.code, "status": wave.get_status_display().lower()}]})
+    existing = SurveyResponse.objects.select_for_update().filter(wave=wave, business=business).first()
+    if existing is not None and existing.status in (ReviewStatus.SUBMITTED, ReviewStatus.VERIFIED):
+        raise ValidationError({"business": [_("Your provincial office has already sent these answers for checking. Contact them if something must change.")]})
+    return _save_one(user=user, wave=wave, business=business, data=data, channel=Channel.OWNER, reason="owner")
 
 
 @transaction.atomic

@@ -44,3 +44,13 @@ def refresh_pending_task():
     grace = 2 * settings.ROLLUP_REFRESH_DELAY + 5
     results = [refresh_pending(wave=wave) for wave in waves_pending(older_than=grace)]
     return sum(result.rows for result in results if result)
+
+
+@shared_task(**job_task_options(autoretry_for=(OperationalError, InterfaceError), retry_backoff=5, max_retries=3))
+def refresh_turnover_ranges_task(wave_id=None):
+    """The outlier ranges of one wave, or (hourly beat) of every open wave: see surveys.outliers."""
+    from .models import SurveyWave
+    from .outliers import refresh_ranges
+
+    waves = SurveyWave.objects.filter(pk=wave_id) if wave_id else SurveyWave.objects.filter(status=SurveyWave.Status.OPEN)
+    return {wave.code: refresh_ranges(wave) for wave in waves}

@@ -31,6 +31,20 @@ TEXT_COLUMNS = ["diversification_product", "export_postponed_country", "notes"]
 # Counts that default to 0 when left empty (most businesses send nobody home).
 ZERO_DEFAULTS = ["workers_furloughed", "workers_laid_off"]
 
+#: Plausibility limits that block (hard limits, DHIS2's min/max). The registry's scale rules
+#: put a medium industry under 100 workers: a few thousand is already far beyond any IKM,
+#: so a larger count is a typo (99.999.999.999), not an answer.
+WORKERS_LIMIT = 5_000
+#: No amount an IKM reports comes near Rp 1,000 trillion (the form's rupiah limit).
+MONEY_LIMIT = 10**15
+
+#: Warning thresholds (warnings are stored and confirmed, they do not block).
+#: Turnover this many times (or this fraction of) the business's answer in its previous wave.
+PREVIOUS_WAVE_FACTOR = 5
+#: Workers after above ``WORKERS_RISE_FACTOR`` × before and at least ``WORKERS_RISE_MARGIN`` more.
+WORKERS_RISE_FACTOR = 2
+WORKERS_RISE_MARGIN = 10
+
 _TRUE = {"1", "true", "ya", "y", "yes", "benar", "x", "v", "✓"}
 _FALSE = {"0", "false", "tidak", "t", "n", "no", "salah", ""}
 
@@ -261,10 +275,17 @@ def check_values(frame):
             frame[column] = pd.NA
 
     limits = _column_limits()
+    money_beyond = _("At most Rp %(amount)s.") % {"amount": f"{MONEY_LIMIT:,}".replace(",", ".")}
+    workers_beyond = _(
+        "At most %(limit)s workers: a medium industry has fewer than 100. Check this number."
+    ) % {"limit": f"{WORKERS_LIMIT:,}".replace(",", ".")}
     for column in MONEY_COLUMNS:
-        frame[column] = _numbers(frame, column, result, message=_("Write a whole rupiah amount, e.g. 25000000, 25.000.000 or Rp 25.000.000."), maximum=limits[column])
+        frame[column] = _numbers(
+            frame, column, result, message=_("Write a whole rupiah amount, e.g. 25000000, 25.000.000 or Rp 25.000.000."),
+            maximum=min(limits[column], MONEY_LIMIT), beyond=money_beyond,
+        )
     for column in COUNT_COLUMNS:
-        frame[column] = _numbers(frame, column, result, message=_("Write a whole number."), maximum=limits[column])
+        frame[column] = _numbers(frame, column, result, message=_("Write a whole number."), maximum=min(limits[column], WORKERS_LIMIT), beyond=workers_beyond)
     for column in PERCENT_COLUMNS:
         frame[column] = _numbers(frame, column, result, message=_("Write a whole number."), maximum=limits[column], beyond=_("A percentage between 0 and 100."))
     for column in ZERO_DEFAULTS:
@@ -323,14 +344,32 @@ def check_values(frame):
     return result
 
 
-def response_warnings(frame):
-    """Warnings per row (lists of codes): plausible but unusual answers someone should confirm."""
+def response_warnings(frame, context=None):
+    """Warnings per row (lists of codes): plausible but unusual answers someone should confirm.
+
+    ``context`` (optional, aligned with ``frame``) brings what the answers alone cannot tell:
+    ``previous_turnover`` (the business's turnover after in its previous wave) and
+    ``turnover_low`` / ``turnover_high`` (the range of its sector × scale learned from verified
+    earlier waves, see :mod:`surveys.outliers`)."""
     before, after = frame["turnover_before"], frame["turnover_after"]
-    jump = ((before > 0) & (after > 5 * before)).fillna(False)
-    zero_while_normal = ((after == 0) & (frame["operating_status"] == OperatingStatus.NORMAL)).fillna(False)
-    # Four possible lists; each row points at one of them (they are read, never changed).
-    combinations = np.empty(4, dtype=object)
-    for key in range(4):
-        combinations[key] = [code for bit, code in enumerate([ResponseWarning.TURNOVER_JUMP.value, ResponseWarning.ZERO_WHILE_NORMAL.value]) if key >> bit & 1]
-    keys = jump.to_numpy(dtype=bool).astype(np.int64) + 2 * zero_while_normal.to_numpy(dtype=bool).astype(np.int64)
+    workers_before, workers_after = frame["workers_before"], frame["workers_after"]
+    flags = {
+        ResponseWarning.TURNOVER_JUMP: (before > 0) & (after > 5 * before),
+        ResponseWarning.ZERO_WHILE_NORMAL: (after == 0) & (frame["operating_status"] == OperatingStatus.NORMAL),
+        ResponseWarning.WORKERS_RISE: (workers_after > WORKERS_RISE_FACTOR * workers_before) & (workers_after - workers_before >= WORKERS_RISE_MARGIN),
+    }
+    if context is not None:
+        previous = context["previous_turnover"]
+        flags[ResponseWarning.PREVIOUS_WAVE] = (previous > 0) & (
+            (after > PREVIOUS_WAVE_FACTOR * previous) | (after * PREVIOUS_WAVE_FACTOR < previous)
+        )
+        flags[ResponseWarning.SECTOR_OUTLIER] = (after > 0) & ((after < context["turnover_low"]) | (after > context["turnover_high"]))
+    codes = [code for code in ResponseWarning if code in flags]
+    # Each row points at one list of codes per combination of flags (lists are read, never changed).
+    combinations = np.empty(2 ** len(codes), dtype=object)
+    for key in range(len(combinations)):
+        combinations[key] = [code.value for bit, code in enumerate(codes) if key >> bit & 1]
+    keys = np.zeros(len(frame), dtype=np.int64)
+    for bit, code in enumerate(codes):
+        keys += pd.Series(flags[code], index=frame.index).fillna(False).to_numpy(dtype=bool).astype(np.int64) << bit
     return pd.Series(combinations[keys], index=frame.index, dtype=object)

@@ -2,13 +2,16 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 
+from programs.exports import export_params, export_start
 from programs.filtersets import scope_place_filters
 from programs.models import Business, Province
 from programs.policy import RouteRule, can
@@ -24,6 +27,7 @@ from .imports import import_start
 from .models import ProvinceSubmission, SurveyImport, SurveyResponse, SurveyWave
 from .selectors import completeness, responses_with_warnings
 from .services import ANSWER_FIELDS, EntryRefused, response_save, wave_entry_check, wave_save
+from .exports import response_csv_stream
 from .workbook import template_xlsx
 
 
@@ -168,7 +172,41 @@ class ResponseListView(ActionRequiredMixin, FilterView):
         context = super().get_context_data(**kwargs)
         context["wave"] = self.wave
         context["can_enter"] = _can_enter(self.request.user, self.wave)
+        context["can_review"] = can(self.request.user, "review", SurveyResponse)
+        if can(self.request.user, "export_responses", self.wave):
+            query = self.request.GET.copy()
+            query.pop("page", None)
+            context.update(
+                querystring=query.urlencode(), csv_url=reverse("survey-response-export-csv", args=[self.wave.code]),
+                xlsx_url=reverse("survey-response-export-xlsx", args=[self.wave.code]),
+            )
         return context
+
+
+def _export_query(request, wave):
+    """The list's filters with the wave of the page (the export never spans waves)."""
+    query = request.GET.copy()
+    query["wave"] = wave.code
+    return query
+
+
+@require_GET
+@never_cache
+@action_required("export_responses", WAVES, lookup="code", field="code")
+def response_export_csv(request, wave):
+    """The filtered, scoped responses as a CSV streamed while it is read (``;``: Excel in Indonesian)."""
+    response = StreamingHttpResponse(response_csv_stream(request.user, _export_query(request, wave)), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="jawaban-survei-{wave.code}-{timezone.localdate():%Y%m%d}.csv"'
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+@require_POST
+@action_required("export_responses", WAVES, lookup="code", field="code")
+def response_export_xlsx(request, wave):
+    """Queue an XLSX of the filtered responses and show its progress."""
+    job = export_start(user=request.user, kind="survey-responses", params=export_params(_export_query(request, wave), kind="survey-responses"))
+    return redirect("export-detail", job.pk)
 
 
 @action_required("enter_responses", WAVES, lookup="code", field="code")

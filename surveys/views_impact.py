@@ -11,7 +11,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ikm_portal import pagecache
+from django.urls import reverse
+
 from programs.models import Province
+from programs.policy import can
 from programs.views.mixins import action_required
 from programs.roles import Role, role_of
 from programs.scale import Scale
@@ -43,6 +46,10 @@ def _context(request, *, province=None):
     )
     if province is not None:
         context["steepest"] = impact.steepest_declines(request.user, slice_, summary=data["summary"])
+    if data["summary"] is not None and data["summary"].left_out and can(request.user, "review", slice_.wave):
+        # Those who follow responses up are led to the ones left out.
+        where = f"?province={province.code}" if province is not None else ""
+        context["left_out_url"] = reverse("survey-follow-up", args=[slice_.wave.code]) + where
     return context
 
 

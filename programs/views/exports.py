@@ -59,7 +59,11 @@ def _status_context(job):
 @never_cache
 @action_required("view", ExportJob, lookup="pk")
 def export_detail(request, job):
-    return render(request, "programs/exports/export_detail.html", _status_context(job))
+    from ..exports import export_kind_of
+
+    kind = export_kind_of(job)
+    context = {**_status_context(job), "kind": kind, "back_url": kind.back_url(job.params) if kind.back_url else None}
+    return render(request, "programs/exports/export_detail.html", context)
 
 
 @require_GET

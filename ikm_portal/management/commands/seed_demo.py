@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from programs import demo as programs_demo
 from surveys import demo as surveys_demo
+from surveys.outliers import refresh_ranges
 from surveys.rollups import refresh
 
 
@@ -35,7 +36,9 @@ class Command(BaseCommand):
             started = time.monotonic()
             for wave in waves:
                 refresh(wave=wave)
-            self.stdout.write(f"Impact rollups of {len(waves)} waves computed in {time.monotonic() - started:.1f} s.")
+                if wave.accepts_entries:  # entries into the open wave are checked against these
+                    refresh_ranges(wave)
+            self.stdout.write(f"Impact rollups and outlier ranges of {len(waves)} waves computed in {time.monotonic() - started:.1f} s.")
         from programs.models import Event
 
         missing_events = events - Event.objects.count()
