@@ -107,8 +107,12 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
     args = parser.parse_args()
-    if Business.objects.exclude(nib=None).count() < args.rows:
-        call_command("seed_demo", businesses=int(args.rows * 1.2), stdout=io.StringIO())
+    from surveys.models import SurveyResponse as Responses
+
+    # Earlier waves with answers from most of these businesses: the checks compare each row
+    # with the business's previous answer and its sector's range, as in production.
+    if Business.objects.exclude(nib=None).count() < args.rows or Responses.objects.count() < args.rows:
+        call_command("seed_demo", businesses=int(args.rows * 1.2), responses=args.rows, stdout=io.StringIO())
     from tests.factories import make_user, make_wave
 
     from django.contrib.auth import get_user_model
@@ -126,8 +130,15 @@ def main():
         for table in ("surveys_historicalsurveyresponse", "surveys_surveyresponse", "surveys_surveyimport"):
             cursor.execute(f"DELETE FROM {table} WHERE wave_id = ANY(%s)", [waves])
         cursor.execute("DELETE FROM surveys_surveywave WHERE id = ANY(%s)", [waves])
+    import datetime
+
+    from surveys.outliers import refresh_ranges
+
     for code in codes:
-        make_wave(code)
+        # Reported after the demo waves, so they are its earlier waves.
+        refresh_ranges(make_wave(code, reported_month=datetime.date(2021, 3, 1), opens_on=datetime.date(2021, 3, 15), closes_on=datetime.date(2021, 4, 30)))
+    earlier = Responses.objects.filter(business__nib__in=Business.objects.exclude(nib=None).order_by("id").values("nib")[:args.rows]).values("business").distinct().count()
+    print(f"businesses of the files with an answer in an earlier wave: {earlier:,}")
     started = time.perf_counter()
     paths = make_files(args.rows)
     print(f"files written in {time.perf_counter() - started:.1f} s: CSV {paths['csv'].stat().st_size / 2**20:.1f} MiB, XLSX {paths['xlsx'].stat().st_size / 2**20:.1f} MiB")
