@@ -122,7 +122,11 @@ def _response_frame(wave, recovery, businesses, rng):
     )
     # Typos in answers not yet verified: three zeros too many in turnover after, as officers
     # type them. They carry the warning the validator gives, for the follow-up list to show.
-    typo = (review != ReviewStatus.VERIFIED) & (rng.random(count) < TYPO_SHARE) & (before > 0) & ~closed
+    # At least a few per wave, so that even the small default demo has some to follow up.
+    candidates = np.flatnonzero((review != ReviewStatus.VERIFIED) & (before > 0) & ~closed)
+    typos = min(len(candidates), max(3, round(len(candidates) * TYPO_SHARE)))
+    typo = np.zeros(count, dtype=bool)
+    typo[rng.choice(candidates, typos, replace=False)] = True
     after = np.where(typo, after * 1000, after)
     warnings = response_warnings(pd.DataFrame({
         "turnover_before": before, "turnover_after": after, "workers_before": workers_before,

@@ -3,6 +3,7 @@ returning one response to its province (ministry staff), not only a whole batch.
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from programs.policy import can
 
@@ -18,6 +19,34 @@ HISTORY_FIELDS = [
 ]
 #: History entries shown on a response page (newest first).
 HISTORY_SHOWN = 50
+
+
+#: Why a history entry was written (``history_change_reason``), as people read it.
+REASONS = {
+    "owner": gettext_lazy("answered by the owner"), "submit": gettext_lazy("submitted"), "verify": gettext_lazy("verified"),
+    "return": gettext_lazy("returned for correction"), "unlock": gettext_lazy("unlocked"),
+}
+#: The answers a response page shows, in the order of the form.
+ANSWERS = [
+    "turnover_before", "turnover_after", "capacity_before", "capacity_after", "workers_before", "workers_after",
+    "workers_furloughed", "workers_laid_off", "operating_status", "problems", "needs", "diversified",
+    "diversification_product", "export_postponed_value", "export_postponed_country",
+]
+
+
+def answer_rows(response):
+    """``(label, value)`` of each answer, labelled as on the entry form."""
+    from .forms import ResponseForm
+
+    fields = ResponseForm.base_fields
+    rows = []
+    for name in ANSWERS:
+        value = getattr(response, name)
+        shown = _shown(value, name)
+        if name in ("turnover_before", "turnover_after", "export_postponed_value") and value is not None:
+            shown = f"Rp {shown}"
+        rows.append((fields[name].label, shown))
+    return rows
 
 
 def with_warnings(*, wave, user):
@@ -48,7 +77,7 @@ def history_of(response):
                     changes.append({"field": names_of_fields[field], "before": _shown(before, field), "after": _shown(after, field)})
         entries.append({
             "at": newer.history_date, "by": names.get(newer.history_user_id, ""),
-            "kind": newer.get_history_type_display(), "reason": newer.history_change_reason or "",
+            "kind": newer.get_history_type_display(), "reason": REASONS.get(newer.history_change_reason or "", newer.history_change_reason or ""),
             "changes": changes,
         })
     return entries

@@ -15,7 +15,6 @@ from programs.policy import can
 from programs.views.mixins import action_required
 
 from . import follow_up
-from .choices import Need, Problem
 from .filtersets import FollowUpFilterSet
 from .forms import CommentForm
 from .models import SurveyResponse, SurveyWave
@@ -67,8 +66,7 @@ def _render_detail(request, response, form, *, return_form=None, status=200):
         "can_confirm": bool(response.warnings) and not response.warnings_confirmed and can(user, "confirm_warnings", response),
         "can_correct": may_enter and can(user, "change", response),
         "can_return": response.status in ("submitted", "verified") and can(user, "return_for_correction", response),
-        "problem_labels": follow_up.labels(response.problems, Problem),
-        "need_labels": follow_up.labels(response.needs, Need),
+        "answers": follow_up.answer_rows(response),
     }
     return render(request, "surveys/response_detail.html", context, status=status)
 
