@@ -137,3 +137,12 @@ def test_verified_rows_are_locked(officer, wave, businesses):
     SurveyResponse.objects.update(status="verified")
     refused(officer, wave, csv_bytes([answer(businesses[0].nib, **{"Omzet bulan laporan (Rp)": "1.000"})]), "ulang.csv", "terkunci", nothing_written=False)
     assert SurveyResponse.objects.get().turnover_after == 10_000_000
+
+
+@pytest.mark.parametrize(("data", "message"), [
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4, "Ini bukan berkas teks. Unggah templat .xlsx atau berkas CSV."),  # a photo renamed .csv
+    (b"PK\x03\x04" + b"\x00\xff" * 300, "Berkas Excel rusak dan tidak dapat dibuka."),  # a workbook (zip) renamed .csv
+])
+def test_a_binary_file_renamed_csv_gets_its_own_message(officer, wave, data, message):
+    """Not the generic "error on our side" (issue 12, point 6)."""
+    assert refused(officer, wave, data, "survei.csv", message).message == message
