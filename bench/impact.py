@@ -149,6 +149,17 @@ def main():
     print(f"refresh of one province (32, {in_province:,} responses in wave {biggest.code}): median {statistics.median(alone):.3f} s (target <= 1 s); "
           f"with the national totals ({biggest.responses.count():,} responses): {statistics.median(with_nation):.3f} s")
 
+    from surveys.outliers import refresh_ranges
+
+    newest = SurveyWave.objects.order_by("-reported_month").first()
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        groups = refresh_ranges(newest)
+        timings.append(time.perf_counter() - started)
+    learned = SurveyResponse.objects.filter(status="verified", wave__reported_month__lt=newest.reported_month).count()
+    print(f"outlier ranges of wave {newest.code} from {learned:,} verified answers ({groups} sector x scale groups): median {statistics.median(timings):.2f} s")
+
     officer = bench_user("bench.impact.officer", "officer", province=west_java)
     staff = bench_user("bench.impact.staff", "ministry-staff")
     published = SurveyWave.objects.filter(status=SurveyWave.Status.PUBLISHED).order_by("-reported_month").first()

@@ -46,8 +46,9 @@ class ImpactFiguresSerializer(serializers.ModelSerializer):
             "wave", "province", "province_name", "regency", "regency_name", "sector", "scale", "verified_only",
             "responses", "with_baseline", "falling", "turnover_before", "turnover_after", "decline", "median_decline",
             "decline_quartiles", "bands", "workers_before", "workers_after", "workers_furloughed", "workers_laid_off",
-            "problems", "needs", "diversified", "export_postponed", "export_postponed_value", "as_of", "computed_at",
+            "problems", "needs", "diversified", "export_postponed", "export_postponed_value", "left_out", "as_of", "computed_at",
         ]
+        extra_kwargs = {"left_out": {"help_text": "Responses left out of these figures: a warning nobody has confirmed yet."}}
 
     def get_decline_quartiles(self, row) -> list[float | None]:
         return [row.decline_p25, row.decline_median, row.decline_p75]

@@ -43,6 +43,11 @@ def test_the_page_says_how_many_are_left_out_and_links_staff_to_them(client, sta
     assert reverse("survey-follow-up", args=[wave.code]) in text
 
 
+def test_the_api_says_how_many_are_left_out(client, wave):
+    answer = client.get("/api/v1/impact/summary/", {"wave": wave.code}).json()
+    assert (answer["responses"], answer["left_out"]) == (59, 1)
+
+
 def test_the_public_reads_the_count_without_a_link(client, wave):
     text = client.get(reverse("impact-national"), {"wave": wave.code}).content.decode()
     assert "1 jawaban tidak dihitung" in text
