@@ -97,3 +97,28 @@ def test_response_rows_link_to_the_response(client, officer, wave, odd):
     client.force_login(officer)
     text = client.get(reverse("survey-response-list", args=[wave.code])).content.decode()
     assert reverse("survey-response-detail", args=[odd.pk]) in text
+
+
+def test_the_follow_up_list_and_response_page_queries_do_not_grow_with_the_data(client, officer, wave, jabar):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import make_responses
+
+    def queries(url):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    client.force_login(officer)
+    url = reverse("survey-follow-up", args=[wave.code])
+    make_responses(wave, [BusinessFactory(province=jabar) for _ in range(3)], warnings=["turnover-jump"])
+    few = queries(url)
+    make_responses(wave, [BusinessFactory(province=jabar) for _ in range(30)], seed=2, warnings=["workers-rise"])
+    assert queries(url) == few
+    response = SurveyResponse.objects.filter(wave=wave).first()
+    page = reverse("survey-response-detail", args=[response.pk])
+    alone = queries(page)
+    for number in range(5):
+        client.post(reverse("survey-response-comment", args=[response.pk]), {"text": f"Catatan {number}"})
+    assert queries(page) == alone
