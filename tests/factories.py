@@ -189,3 +189,33 @@ def make_event(*, organiser_province=None, capacity=20, starts_in_days=10, statu
     )
     values.update(fields)
     return Event.objects.create(**values)
+
+
+def make_allocation(province, *, year=2020, ceiling=2_000_000_000, satker_code=None):
+    """A province's deconcentration allocation (no revision yet: the ceiling is the original)."""
+    from budgets.models import Allocation
+
+    return Allocation.objects.create(
+        year=year, province=province, satker_code=satker_code or f"{int(province.code):02d}0123"[-6:].rjust(6, "0"),
+        satker_name=f"Dinas Perindustrian Provinsi {province.name}", original_ceiling=ceiling, ceiling=ceiling,
+    )
+
+
+def make_activity(allocation, *, budget=200_000_000, **fields):
+    """An activity with its budget already counted in the allocation's ``planned``."""
+    import datetime
+
+    from django.db.models import F
+
+    from budgets.models import Activity, Allocation
+
+    defaults = dict(
+        kind=Activity.Kind.PPE_BIMTEK, name="Bimtek produksi masker kain", output="IKM terlatih memproduksi masker",
+        unit=Activity.Unit.PARTICIPANTS, target=40, planned_start=datetime.date(allocation.year, 6, 1),
+        planned_end=datetime.date(allocation.year, 7, 1), budget=budget,
+    )
+    defaults.update(fields)
+    activity = Activity.objects.create(allocation=allocation, **defaults)
+    Allocation.objects.filter(pk=allocation.pk).update(planned=F("planned") + budget)
+    allocation.refresh_from_db()
+    return activity
