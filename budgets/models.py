@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.models import Business, Event, Organisation, Province, Regency
-from programs.policy import MINISTRY, ORGANISERS, VISIBLE, Policy, Rule
+from programs.policy import EVERYONE, MINISTRY, ORGANISERS, VISIBLE, Policy, Rule
 from programs.querysets import ScopedQuerySet
 from programs.roles import Role
 
@@ -31,11 +31,12 @@ def money(verbose_name, **kwargs):
 
 
 class AllocationQuerySet(ScopedQuerySet):
-    """Officers read their province's allocations; ministry staff own them."""
+    """Officers read their province's allocations; ministry staff own them; anyone reads the
+    allocations of closed fiscal years (transparency: ceilings and absorption, no payments)."""
 
     province_field = "province"
     policy = Policy(
-        view=ORGANISERS,
+        view=EVERYONE,
         add=MINISTRY,
         change=MINISTRY,
         delete={Role.MINISTRY_ADMIN},
@@ -47,6 +48,14 @@ class AllocationQuerySet(ScopedQuerySet):
 
     def editable_by_ministry_staff(self):
         return self.all()
+
+    def public(self):
+        from django.utils import timezone
+
+        return self.filter(year__lt=timezone.localdate().year)
+
+    def shared_with_officers(self, user):
+        return self.public()
 
 
 class Allocation(models.Model):
@@ -98,6 +107,9 @@ class Allocation(models.Model):
 class RevisionQuerySet(ScopedQuerySet):
     province_field = "allocation__province"
     policy = Policy(view=ORGANISERS, add=MINISTRY)
+
+    def editable_by_ministry_staff(self):
+        return self.all()
 
 
 class Revision(models.Model):

@@ -138,6 +138,21 @@ def activity_save(*, user, activity, events=None, beneficiaries=None, partners=N
     return activity
 
 
+@transaction.atomic
+def activity_delete(*, user, activity):
+    """Remove an activity nothing has been spent on; its budget returns to the allocation."""
+    allocation = _editable_allocation(user, activity.allocation_id, "enter")
+    activity = Activity.objects.select_for_update().get(pk=activity.pk)
+    if not can(user, "delete", activity):
+        raise PermissionDenied
+    if activity.realised or activity.realisations.exists():
+        raise ValidationError({"activity": _("Money has been spent on this activity: it cannot be deleted; set its status instead.")})
+    allocation.planned -= activity.budget
+    _by(user, allocation, activity)
+    activity.delete()
+    allocation.save(update_fields=["planned", "updated_at"])
+
+
 # --- withdrawal plan --------------------------------------------------------------------------
 
 

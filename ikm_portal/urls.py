@@ -27,6 +27,7 @@ urlpatterns = [
     path("api/redoc/", public(api_docs_styles(SpectacularRedocView.as_view(url_name="api-schema"))), name="api-redoc"),
     path("", include("programs.urls")),
     path("", include("surveys.urls")),
+    path("", include("budgets.urls")),
 ]
 
 handler403 = "ikm_portal.views.error_403"

@@ -4,6 +4,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 
 from programs.policy import EVERYONE, RouteRule
 
+from budgets.api.urls import register as register_budgets
 from programs.api.urls import register as register_programs
 from surveys.api.urls import impact_urlpatterns
 from surveys.api.urls import register as register_surveys
@@ -24,5 +25,6 @@ class PortalRouter(DefaultRouter):
 router = PortalRouter()
 register_programs(router)
 register_surveys(router)
+register_budgets(router)
 
 urlpatterns = router.urls + impact_urlpatterns

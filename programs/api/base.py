@@ -8,7 +8,7 @@ action each performs (``policy_actions``); nothing else about permissions.
   must be editable by the user, which is what refuses a POST naming another province.
 """
 from django.db import transaction
-from rest_framework import permissions, viewsets
+from rest_framework import mixins, permissions, viewsets
 from rest_framework.exceptions import NotAuthenticated, PermissionDenied
 
 from ..policy import can
@@ -80,6 +80,14 @@ class ScopedModelViewSet(PolicyViewMixin, viewsets.ModelViewSet):
 
     def perform_update(self, serializer):
         self._save_in_scope(serializer)
+
+
+class ScopedCreateReadViewSet(PolicyViewMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    """Records that are added and read, never changed (revisions, payment entries): the
+    saved object is re-checked like :class:`ScopedModelViewSet`'s."""
+
+    perform_create = ScopedModelViewSet.perform_create
+    _save_in_scope = ScopedModelViewSet._save_in_scope
 
 
 class ScopedReadOnlyModelViewSet(PolicyViewMixin, viewsets.ReadOnlyModelViewSet):

@@ -29,7 +29,7 @@ from rest_framework.viewsets import ViewSetMixin
 from programs.api.base import policy_action
 from programs.policy import RouteRule, can
 
-from ..factories import BusinessFactory, make_event, make_user, make_wave, province
+from ..factories import BusinessFactory, make_activity, make_allocation, make_event, make_user, make_wave, province
 
 ROLES = ["anonymous", "owner", "other_owner", "officer", "other_officer", "staff", "admin"]
 NIK, PHONE, EMAIL = "3273017007990077", "+6281277700777", "pdp.pemilik@contoh.id"
@@ -172,6 +172,14 @@ def world(db, settings, tmp_path):
     job = ExportJob.objects.create(user=actors["officer"], kind="businesses", status="done")
     job.file.save("usaha.xlsx", ContentFile(b"x"), save=True)
     claim = BusinessClaim.objects.create(business=unclaimed, claimant=actors["other_owner"])
+    from budgets.models import Realisation, Revision
+
+    allocation = make_allocation(jabar)
+    activity = make_activity(allocation)
+    revision = Revision.objects.create(allocation=allocation, number=1, date=datetime.date(2020, 4, 20), kind="refocusing", reason="Refocusing",
+                                       ceiling=allocation.ceiling, created_by=actors["staff"])
+    realisation = Realisation.objects.create(allocation=allocation, activity=activity, payment_number="SP2D-MATRIKS", date=datetime.date(2020, 7, 1),
+                                             amount=1_000_000, account="521211", entered_by=actors["officer"])
     samples = {
         "programs.business": business, "programs.event": event, "programs.registration": registration,
         "programs.businessclaim": claim, "programs.exportjob": job, "programs.province": jabar,
@@ -179,6 +187,7 @@ def world(db, settings, tmp_path):
         "programs.organisation": Organisation.objects.first(),
         "programs.profile": actors["officer"].profile,
         "surveys.surveywave": wave, "surveys.surveyresponse": response, "surveys.surveyimport": record,
+        "budgets.allocation": allocation, "budgets.activity": activity, "budgets.revision": revision, "budgets.realisation": realisation,
     }
     return actors, samples, business
 

@@ -46,6 +46,13 @@ class Command(BaseCommand):
             started = time.monotonic()
             added_events, added_registrations = programs_demo.seed_events(count=missing_events, registrations=registrations, rng=np.random.default_rng(seed + 2))
             self.stdout.write(f"Added {added_events:,} events and {added_registrations:,} registrations in {time.monotonic() - started:.1f} s.")
+        from django.contrib.auth import get_user_model
+
+        from budgets import demo as budgets_demo
+
+        admin = get_user_model().objects.filter(username="admin").first()
+        if admin is not None and budgets_demo.seed_year(user=admin, rng=np.random.default_rng(seed + 3)):
+            self.stdout.write(f"Added the deconcentration budgets of {budgets_demo.YEAR} for every province of that year.")
         self.stdout.write("Demo accounts (user name / password / role):")
         for account in accounts:
             where = f", province {account['province_code']}" if account.get("province_code") else ""

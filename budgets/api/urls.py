@@ -1,0 +1,8 @@
+from .views import ActivityViewSet, AllocationViewSet, RealisationViewSet, RevisionViewSet
+
+
+def register(router):
+    router.register("budget-allocations", AllocationViewSet, basename="budget-allocation")
+    router.register("budget-revisions", RevisionViewSet, basename="budget-revision")
+    router.register("budget-activities", ActivityViewSet, basename="budget-activity")
+    router.register("budget-realisations", RealisationViewSet, basename="budget-realisation")
