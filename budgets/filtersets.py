@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Province
 
-from .models import Activity, Allocation, Realisation, Revision
+from .models import Activity, Allocation, Indicator, Realisation, Revision
 
 
 class AllocationFilterSet(django_filters.FilterSet):
@@ -43,3 +43,11 @@ class RealisationFilterSet(django_filters.FilterSet):
     class Meta:
         model = Realisation
         fields = ["allocation", "activity", "year", "province", "account", "date_from", "date_until"]
+
+
+class IndicatorFilterSet(django_filters.FilterSet):
+    province = django_filters.ModelChoiceFilter(field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"))
+
+    class Meta:
+        model = Indicator
+        fields = ["year", "province", "month"]

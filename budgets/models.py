@@ -309,3 +309,65 @@ class OutputReport(models.Model):
         verbose_name = _("output report")
         verbose_name_plural = _("output reports")
         constraints = [models.UniqueConstraint(fields=["activity", "month"], name="one_output_report_per_activity_month")]
+
+
+class IndicatorWeights(models.Model):
+    """The weights of the budget performance score (IKPA-style), one row. Defaults are the
+    Ministry of Finance's weights for the four indicators the portal measures (revisions 5,
+    RPD deviation 15, absorption 20, output achievement 25), normalised over their sum."""
+
+    revisions = models.PositiveSmallIntegerField(_("revisions"), default=5)
+    rpd_deviation = models.PositiveSmallIntegerField(_("withdrawal plan deviation"), default=15)
+    absorption = models.PositiveSmallIntegerField(_("absorption"), default=20)
+    output = models.PositiveSmallIntegerField(_("output achievement"), default=25)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("score weights")
+        verbose_name_plural = _("score weights")
+
+    @classmethod
+    def current(cls):
+        return cls.objects.order_by("pk").first() or cls()
+
+
+class IndicatorQuerySet(ScopedQuerySet):
+    """Indicators are figures, not payments: officers read their province's (and every
+    closed year's), ministry staff all, the public closed years."""
+
+    province_field = "province"
+    policy = Policy(view=EVERYONE)
+
+    def public(self):
+        from django.utils import timezone
+
+        return self.filter(year__lt=timezone.localdate().year)
+
+    def shared_with_officers(self, user):
+        return self.public()
+
+
+class Indicator(models.Model):
+    """IKPA-style indicators of one province for one month of a fiscal year, cumulative to
+    the end of that month. Written only by :mod:`budgets.indicators` (one statement per year,
+    swapped in atomically)."""
+
+    year = models.PositiveSmallIntegerField()
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
+    month = models.PositiveSmallIntegerField()
+    ceiling = models.BigIntegerField()
+    realised = models.BigIntegerField(help_text="Cumulative realisation to the end of the month.")
+    planned = models.BigIntegerField(help_text="Cumulative withdrawal plan (newest RPD) to the end of the month.")
+    absorption = models.FloatField(null=True)
+    rpd_deviation = models.FloatField(null=True, help_text="|realised − planned| ÷ planned, cumulative.")
+    revisions_in_quarter = models.PositiveSmallIntegerField()
+    output_achievement = models.FloatField(null=True, help_text="Mean over activities of min(1, volume to date ÷ target).")
+    score = models.FloatField(null=True)
+    computed_at = models.DateTimeField()
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "province", "month"]
+        constraints = [models.UniqueConstraint(fields=["year", "province", "month"], name="one_indicator_per_province_month")]

@@ -24,6 +24,24 @@ from programs.policy import can
 from .models import MONEY_LIMIT, Activity, Allocation, OutputReport, Realisation, Revision, WithdrawalPlan
 
 
+def _indicators_changed(year):
+    """Budget figures of ``year`` changed: refresh its indicators once the write commits (one
+    task per burst of writes; if the broker is down the hourly beat catches up)."""
+    from django.core.cache import cache
+
+    def queue():
+        from .tasks import refresh_indicators_task
+
+        if not cache.add(f"budgets:indicators:{year}", 1, timeout=60):
+            return
+        try:
+            refresh_indicators_task.apply_async(kwargs={"year": year}, countdown=20)
+        except Exception:
+            cache.delete(f"budgets:indicators:{year}")
+
+    transaction.on_commit(queue)
+
+
 def _by(user, *instances):
     """History records who made the change, also outside a request (API bulk, imports, tasks)."""
     for instance in instances:
@@ -92,6 +110,7 @@ def revision_add(*, user, allocation, kind, date, reason, ceiling, blocked=0, do
     revision.save()
     allocation.ceiling, allocation.blocked = ceiling, blocked
     allocation.save(update_fields=["ceiling", "blocked", "updated_at"])
+    _indicators_changed(allocation.year)
     return revision
 
 
@@ -171,6 +190,7 @@ def plan_save(*, user, allocation, months):
     plan = WithdrawalPlan(allocation=allocation, version=version, months=months, created_by=user)
     _by(user, plan)
     plan.save()
+    _indicators_changed(allocation.year)
     return plan
 
 
@@ -227,6 +247,7 @@ def realisation_add(*, user, activity, payment_number, date, amount, account, de
     activity.save(update_fields=["realised", "updated_at"])
     allocation.realised += amount
     allocation.save(update_fields=["realised", "updated_at"])
+    _indicators_changed(allocation.year)
     return candidate, True
 
 
@@ -245,4 +266,5 @@ def output_report_save(*, user, activity, month, volume, evidence=""):
     report.full_clean(exclude=["activity", "entered_by"], validate_constraints=False)
     _by(user, report)
     report.save()
+    _indicators_changed(activity.allocation.year)
     return report

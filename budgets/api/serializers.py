@@ -3,7 +3,7 @@ from rest_framework import serializers
 from programs.models import Business, Event, Organisation, Province, Regency
 
 from .. import services
-from ..models import MONEY_LIMIT, Activity, Allocation, Realisation, Revision
+from ..models import MONEY_LIMIT, Activity, Allocation, Indicator, Realisation, Revision
 
 
 def _user(serializer):
@@ -115,3 +115,14 @@ class RealisationSerializer(serializers.ModelSerializer):
         realisation, created = services.realisation_add(user=_user(self), **validated_data)
         self.created = created
         return realisation
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    province = serializers.SlugRelatedField(slug_field="code", read_only=True)
+
+    class Meta:
+        model = Indicator
+        fields = [
+            "year", "province", "month", "ceiling", "realised", "planned", "absorption", "rpd_deviation",
+            "revisions_in_quarter", "output_achievement", "score", "computed_at",
+        ]

@@ -1,4 +1,4 @@
-from .views import ActivityViewSet, AllocationViewSet, RealisationViewSet, RevisionViewSet
+from .views import ActivityViewSet, AllocationViewSet, IndicatorViewSet, RealisationViewSet, RevisionViewSet
 
 
 def register(router):
@@ -6,3 +6,4 @@ def register(router):
     router.register("budget-revisions", RevisionViewSet, basename="budget-revision")
     router.register("budget-activities", ActivityViewSet, basename="budget-activity")
     router.register("budget-realisations", RealisationViewSet, basename="budget-realisation")
+    router.register("budget-indicators", IndicatorViewSet, basename="budget-indicator")

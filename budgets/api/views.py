@@ -6,12 +6,12 @@ from rest_framework import serializers, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from programs.api.base import ScopedCreateReadViewSet, ScopedModelViewSet
+from programs.api.base import ScopedCreateReadViewSet, ScopedModelViewSet, ScopedReadOnlyModelViewSet
 
 from .. import services
-from ..filtersets import ActivityFilterSet, AllocationFilterSet, RealisationFilterSet, RevisionFilterSet
-from ..models import Activity, Allocation, Realisation, Revision
-from .serializers import ActivitySerializer, AllocationSerializer, RealisationSerializer, RevisionSerializer
+from ..filtersets import ActivityFilterSet, AllocationFilterSet, IndicatorFilterSet, RealisationFilterSet, RevisionFilterSet
+from ..models import Activity, Allocation, Indicator, Realisation, Revision
+from .serializers import ActivitySerializer, AllocationSerializer, IndicatorSerializer, RealisationSerializer, RevisionSerializer
 
 #: Realisation entries per bulk request.
 BULK_MAX = 1000
@@ -62,8 +62,8 @@ class RealisationViewSet(ScopedCreateReadViewSet):
 
     @extend_schema(
         request=inline_serializer("RealisationBulk", {"realisations": serializers.ListField(child=RealisationSerializer(), min_length=1, max_length=BULK_MAX)}),
-        # 200: every item taken; 207: some taken, some refused; 400: none taken.
-        responses=dict.fromkeys((200, 207, 400), inline_serializer("RealisationBulkResult", {"results": serializers.ListField(child=serializers.DictField())})),
+        # 200: every item taken; 207: some taken, some refused; 400: none taken (also answered per item).
+        responses=dict.fromkeys((200, 207), inline_serializer("RealisationBulkResult", {"results": serializers.ListField(child=serializers.DictField())})),
     )
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request):
@@ -90,3 +90,13 @@ class RealisationViewSet(ScopedCreateReadViewSet):
                 results.append({"index": index, "status": "created" if serializer.created else "unchanged", "id": realisation.pk})
         failed = sum(result["status"] == "error" for result in results)
         return Response({"results": results}, status=200 if not failed else 400 if failed == len(results) else 207)
+
+
+class IndicatorViewSet(ScopedReadOnlyModelViewSet):
+    """IKPA-style indicators per province and month (cumulative), refreshed by the worker
+    after budget writes and hourly: absorption, withdrawal-plan deviation, revisions in the
+    quarter, output achievement and the weighted score."""
+
+    queryset = Indicator.objects.select_related("province")
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilterSet

@@ -180,6 +180,10 @@ def world(db, settings, tmp_path):
                                        ceiling=allocation.ceiling, created_by=actors["staff"])
     realisation = Realisation.objects.create(allocation=allocation, activity=activity, payment_number="SP2D-MATRIKS", date=datetime.date(2020, 7, 1),
                                              amount=1_000_000, account="521211", entered_by=actors["officer"])
+    from budgets.indicators import refresh as refresh_indicators
+    from budgets.models import Indicator
+
+    refresh_indicators(allocation.year)
     samples = {
         "programs.business": business, "programs.event": event, "programs.registration": registration,
         "programs.businessclaim": claim, "programs.exportjob": job, "programs.province": jabar,
@@ -188,6 +192,7 @@ def world(db, settings, tmp_path):
         "programs.profile": actors["officer"].profile,
         "surveys.surveywave": wave, "surveys.surveyresponse": response, "surveys.surveyimport": record,
         "budgets.allocation": allocation, "budgets.activity": activity, "budgets.revision": revision, "budgets.realisation": realisation,
+        "budgets.indicator": Indicator.objects.filter(province=jabar, month=12).first(),
     }
     return actors, samples, business
 
