@@ -45,21 +45,23 @@ def totals(rows):
     }
 
 
-def province_overview(allocation):
-    """What the province page shows: activities with what is left and late, revisions, outputs."""
+def province_overview(allocation, *, page=None):
+    """What the province page shows: a page of activities (with output to date, what is left
+    and whether late), the counts over all of them, revisions and outputs by unit."""
+    from django.core.paginator import Paginator
+
     today = timezone.localdate()
-    activities = list(
-        allocation.activities.select_related("regency").annotate(output_total=Sum("output_reports__volume")).order_by("planned_start", "id")
-    )
-    for activity in activities:
-        activity.is_late = activity.planned_end < today.replace(day=1) and activity.status not in (Activity.Status.DONE, Activity.Status.CANCELLED)
-        activity.achievement = (activity.output_total or 0) / activity.target if activity.target else None
+    first_of_month = today.replace(day=1)
+    activities = allocation.activities.select_related("regency").annotate(output_total=Sum("output_reports__volume")).order_by("planned_start", "id")
+    page_obj = Paginator(activities, 50).get_page(page)
+    for activity in page_obj.object_list:
+        activity.is_late = activity.planned_end < first_of_month and activity.status not in (Activity.Status.DONE, Activity.Status.CANCELLED)
+    late = allocation.activities.filter(planned_end__lt=first_of_month).exclude(status__in=[Activity.Status.DONE, Activity.Status.CANCELLED]).count()
     outputs = list(
         OutputReport.objects.filter(activity__allocation=allocation).values("activity__unit").annotate(volume=Sum("volume")).order_by("activity__unit")
     )
     return {
-        "activities": activities, "revisions": list(allocation.revisions.order_by("number")),
+        "activities": page_obj.object_list, "page_obj": page_obj, "revisions": list(allocation.revisions.order_by("number")),
         "outputs": outputs, "left": allocation.available - allocation.realised,
-        "unplanned": allocation.available - allocation.planned,
-        "late": sum(activity.is_late for activity in activities),
+        "unplanned": allocation.available - allocation.planned, "late": late,
     }

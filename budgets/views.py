@@ -80,7 +80,7 @@ def province_page(request, allocation):
 
 
 def _province(request, allocation, form):
-    context = {"allocation": allocation, "form": form, "today": timezone.localdate(), **selectors.province_overview(allocation)}
+    context = {"allocation": allocation, "form": form, "today": timezone.localdate(), **selectors.province_overview(allocation, page=request.GET.get("page"))}
     return render(request, "budgets/province.html", context)
 
 
