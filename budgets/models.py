@@ -213,6 +213,10 @@ class Activity(models.Model):
         ordering = ["allocation", "planned_start", "id"]
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
+        indexes = [
+            # Late activities (ranking, province page): only the few not done or cancelled.
+            models.Index(fields=["allocation", "planned_end"], condition=~Q(status__in=["done", "cancelled"]), name="activity_open"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(realised__lte=F("budget")), name="activity_realised_within_budget"),
             models.CheckConstraint(condition=Q(planned_end__gte=F("planned_start")), name="activity_planned_in_order"),

@@ -1,5 +1,5 @@
 """Reading budget data for pages and downloads: one query per table, whatever the data."""
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from .models import Activity, Allocation, OutputReport
@@ -22,18 +22,21 @@ def quarter_target(year, today=None):
 
 def ranking(user, year):
     """Provinces ranked by absorption (realised ÷ current ceiling) for ``year``."""
-    rows = list(
-        Allocation.objects.visible_to(user).filter(year=year).select_related("province")
-        .annotate(activity_count=Count("activities"), late=Count("activities", filter=_late()))
+    rows = list(Allocation.objects.visible_to(user).filter(year=year).select_related("province"))
+    late = dict(
+        late_activities().filter(allocation__in=[row.pk for row in rows]).values("allocation_id").annotate(count=Count("id")).values_list("allocation_id", "count")
     )
+    for row in rows:
+        row.late = late.get(row.pk, 0)
     rows.sort(key=lambda row: (-(row.absorption or 0), row.province.code))
     return rows
 
 
-def _late(today=None):
-    """Activities whose planned end month is past and that are neither done nor cancelled."""
+def late_activities(today=None):
+    """Activities whose planned end month is past and that are neither done nor cancelled
+    (read through the ``activity_open`` partial index)."""
     today = today or timezone.localdate()
-    return Q(activities__planned_end__lt=today.replace(day=1)) & ~Q(activities__status__in=[Activity.Status.DONE, Activity.Status.CANCELLED])
+    return Activity.objects.filter(planned_end__lt=today.replace(day=1)).exclude(status__in=[Activity.Status.DONE, Activity.Status.CANCELLED])
 
 
 def totals(rows):
@@ -52,11 +55,17 @@ def province_overview(allocation, *, page=None):
 
     today = timezone.localdate()
     first_of_month = today.replace(day=1)
-    activities = allocation.activities.select_related("regency").annotate(output_total=Sum("output_reports__volume")).order_by("planned_start", "id")
+    activities = allocation.activities.select_related("regency").order_by("planned_start", "id")
     page_obj = Paginator(activities, 50).get_page(page)
+    # Output to date for this page's activities only: one grouped query, not a join counted over all.
+    totals = dict(
+        OutputReport.objects.filter(activity__in=[activity.pk for activity in page_obj.object_list])
+        .values("activity_id").annotate(total=Sum("volume")).values_list("activity_id", "total")
+    )
     for activity in page_obj.object_list:
+        activity.output_total = totals.get(activity.pk, 0)
         activity.is_late = activity.planned_end < first_of_month and activity.status not in (Activity.Status.DONE, Activity.Status.CANCELLED)
-    late = allocation.activities.filter(planned_end__lt=first_of_month).exclude(status__in=[Activity.Status.DONE, Activity.Status.CANCELLED]).count()
+    late = late_activities(today).filter(allocation=allocation).count()
     outputs = list(
         OutputReport.objects.filter(activity__allocation=allocation).values("activity__unit").annotate(volume=Sum("volume")).order_by("activity__unit")
     )
