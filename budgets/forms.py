@@ -17,6 +17,14 @@ class RealisationForm(forms.Form):
                                error_messages={"invalid": _("An expenditure account has 6 digits and starts with 5, e.g. 521211.")})
     description = forms.CharField(label=_("Description"), max_length=300, required=False)
 
-    def __init__(self, *args, allocation, **kwargs):
+    def __init__(self, *args, allocation, shown=None, **kwargs):
+        """``shown``: the activities to offer in the list (those on the page being read); a
+        province may have thousands, and the choice is checked against all of them."""
         super().__init__(*args, **kwargs)
-        self.fields["activity"].queryset = allocation.activities.exclude(status=Activity.Status.CANCELLED).order_by("planned_start", "id")
+        activities = allocation.activities.exclude(status=Activity.Status.CANCELLED).order_by("planned_start", "id")
+        self.fields["activity"].queryset = activities if shown is None else activities.filter(pk__in=shown)
+
+    def offer_only_the_chosen(self):
+        """After a refused POST, list only the activity that was chosen (not thousands)."""
+        chosen = str(self.data.get("activity", ""))
+        self.fields["activity"].queryset = self.fields["activity"].queryset.filter(pk=int(chosen) if chosen.isdigit() else 0)

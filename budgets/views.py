@@ -75,12 +75,17 @@ ALLOCATIONS = Allocation.objects.select_related("province")
 @action_required("view", ALLOCATIONS, lookup="pk")
 def province_page(request, allocation):
     """A province's year: activities, what is left, what is late; officers record spending here."""
-    form = RealisationForm(allocation=allocation) if can(request.user, "enter", allocation) else None
-    return _province(request, allocation, form)
+    return _province(request, allocation, form=None, may_enter=can(request.user, "enter", allocation))
 
 
-def _province(request, allocation, form):
-    context = {"allocation": allocation, "form": form, "today": timezone.localdate(), **selectors.province_overview(allocation, page=request.GET.get("page"))}
+def _province(request, allocation, *, form, may_enter):
+    overview = selectors.province_overview(allocation, page=request.GET.get("page"))
+    if may_enter and form is None:
+        # The list offers the activities of the page shown, the one chosen by its row's link first.
+        chosen = request.GET.get("activity", "")
+        form = RealisationForm(allocation=allocation, shown=[activity.pk for activity in overview["activities"]] + ([int(chosen)] if chosen.isdigit() else []),
+                               initial={"activity": chosen if chosen.isdigit() else None})
+    context = {"allocation": allocation, "form": form, "today": timezone.localdate(), **overview}
     return render(request, "budgets/province.html", context)
 
 
@@ -105,4 +110,5 @@ def realisation_create(request, allocation):
             messages.success(request, _("Payment order %(number)s recorded.") % {"number": number} if created
                              else _("Payment order %(number)s was already recorded; nothing changed.") % {"number": number})
             return redirect("budget-province", allocation.pk)
-    return _province(request, allocation, form)
+    form.offer_only_the_chosen()
+    return _province(request, allocation, form=form, may_enter=True)

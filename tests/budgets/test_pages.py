@@ -94,3 +94,28 @@ def test_the_demo_year(db):
     assert masks.target == 100_000 and masks.output_reports.get().volume == 100_000
     call_command("seed_demo", businesses=50, responses=0, events=0, registrations=0, stdout=io.StringIO())
     assert Allocation.objects.filter(year=2020).count() == 34  # run twice: nothing doubled
+
+
+def test_a_province_with_many_activities_offers_those_of_the_page(client, officer, jabar):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    allocation = make_allocation(jabar, ceiling=10_000_000_000)
+    activities = [make_activity(allocation, budget=10_000_000, name=f"Kegiatan {number:02d}") for number in range(60)]
+    client.force_login(officer)
+    url = reverse("budget-province", args=[allocation.pk])
+    with CaptureQueriesContext(connection) as first_page:
+        page = client.get(url)
+    assert len(page.context["form"].fields["activity"].queryset) == 50
+    chosen = client.get(url, {"page": 2, "activity": activities[0].pk})
+    offered = list(chosen.context["form"].fields["activity"].queryset)
+    assert len(offered) == 11 and activities[0] in offered  # the page's ten, and the one its link chose
+    refused = client.post(reverse("budget-realisation-create", args=[allocation.pk]), {
+        "activity": activities[5].pk, "payment_number": "X-1", "date": "2020-07-01", "amount": "20.000.000", "account": "521211",
+    })
+    assert list(refused.context["form"].fields["activity"].queryset) == [activities[5]]
+    for number in range(60, 90):  # more activities: the page still asks the same number of queries
+        make_activity(allocation, budget=10_000_000, name=f"Kegiatan {number:02d}")
+    with CaptureQueriesContext(connection) as later:
+        client.get(url)
+    assert len(later) == len(first_page)
