@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Province
 
-from .models import Activity, Allocation, Indicator, Realisation, Revision
+from .models import Activity, Allocation, Indicator, Realisation, Revision, WithdrawalPlan
 
 
 class AllocationFilterSet(django_filters.FilterSet):
@@ -51,3 +51,12 @@ class IndicatorFilterSet(django_filters.FilterSet):
     class Meta:
         model = Indicator
         fields = ["year", "province", "month"]
+
+
+class WithdrawalPlanFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="allocation__year", label=_("Fiscal year"))
+    province = django_filters.CharFilter(field_name="allocation__province__code", label=_("Province"))
+
+    class Meta:
+        model = WithdrawalPlan
+        fields = ["allocation", "year", "province"]

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from programs.models import Business, Event, Organisation, Province, Regency
 
 from .. import services
-from ..models import MONEY_LIMIT, Activity, Allocation, Indicator, Realisation, Revision
+from ..models import MONEY_LIMIT, Activity, Allocation, Indicator, Realisation, Revision, WithdrawalPlan
 
 
 def _user(serializer):
@@ -126,3 +126,24 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "year", "province", "month", "ceiling", "realised", "planned", "absorption", "rpd_deviation",
             "revisions_in_quarter", "output_achievement", "score", "computed_at",
         ]
+
+
+class WithdrawalPlanSerializer(serializers.ModelSerializer):
+    """A new version of an allocation's monthly withdrawal plan (RPD): 12 whole-rupiah amounts."""
+
+    allocation = serializers.PrimaryKeyRelatedField(queryset=Allocation.objects.all())
+    months = serializers.ListField(child=serializers.IntegerField(min_value=0, max_value=MONEY_LIMIT), min_length=12, max_length=12)
+
+    class Meta:
+        model = WithdrawalPlan
+        fields = ["id", "allocation", "version", "months", "created_at"]
+        read_only_fields = ["version", "created_at"]
+        validators = []
+
+    def validate_allocation(self, allocation):
+        if not Allocation.objects.visible_to(_user(self)).filter(pk=allocation.pk).exists():
+            raise serializers.ValidationError(serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"].format(pk_value=allocation.pk))
+        return allocation
+
+    def create(self, validated_data):
+        return services.plan_save(user=_user(self), allocation=validated_data["allocation"], months=validated_data["months"])

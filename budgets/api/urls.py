@@ -1,4 +1,4 @@
-from .views import ActivityViewSet, AllocationViewSet, IndicatorViewSet, RealisationViewSet, RevisionViewSet
+from .views import ActivityViewSet, AllocationViewSet, IndicatorViewSet, RealisationViewSet, RevisionViewSet, WithdrawalPlanViewSet
 
 
 def register(router):
@@ -7,3 +7,4 @@ def register(router):
     router.register("budget-activities", ActivityViewSet, basename="budget-activity")
     router.register("budget-realisations", RealisationViewSet, basename="budget-realisation")
     router.register("budget-indicators", IndicatorViewSet, basename="budget-indicator")
+    router.register("budget-plans", WithdrawalPlanViewSet, basename="budget-plan")

@@ -9,9 +9,9 @@ from rest_framework.response import Response
 from programs.api.base import ScopedCreateReadViewSet, ScopedModelViewSet, ScopedReadOnlyModelViewSet
 
 from .. import services
-from ..filtersets import ActivityFilterSet, AllocationFilterSet, IndicatorFilterSet, RealisationFilterSet, RevisionFilterSet
-from ..models import Activity, Allocation, Indicator, Realisation, Revision
-from .serializers import ActivitySerializer, AllocationSerializer, IndicatorSerializer, RealisationSerializer, RevisionSerializer
+from ..filtersets import ActivityFilterSet, AllocationFilterSet, IndicatorFilterSet, RealisationFilterSet, RevisionFilterSet, WithdrawalPlanFilterSet
+from ..models import Activity, Allocation, Indicator, Realisation, Revision, WithdrawalPlan
+from .serializers import ActivitySerializer, AllocationSerializer, IndicatorSerializer, RealisationSerializer, RevisionSerializer, WithdrawalPlanSerializer
 
 #: Realisation entries per bulk request.
 BULK_MAX = 1000
@@ -100,3 +100,11 @@ class IndicatorViewSet(ScopedReadOnlyModelViewSet):
     queryset = Indicator.objects.select_related("province")
     serializer_class = IndicatorSerializer
     filterset_class = IndicatorFilterSet
+
+
+class WithdrawalPlanViewSet(ScopedCreateReadViewSet):
+    """Monthly withdrawal plans (RPD), one version per revision; the newest is the plan."""
+
+    queryset = WithdrawalPlan.objects.select_related("allocation")
+    serializer_class = WithdrawalPlanSerializer
+    filterset_class = WithdrawalPlanFilterSet

@@ -92,3 +92,16 @@ def test_bulk_answers_each_entry(officer, activity):
     assert statuses == ["created", "unchanged", "error", "error", "error"]
     assert reply.json()["results"][3]["errors"]["amount"] == ["Hanya tersisa Rp 75.000.000 untuk dibelanjakan pada kegiatan ini."]
     assert Activity.objects.get(pk=activity.pk).realised == 25_000_000
+
+
+def test_withdrawal_plan_versions(officer, allocation):
+    api = api_for(officer)
+    months = [0, 0, 20_000_000, 30_000_000, 50_000_000, 80_000_000, 90_000_000, 60_000_000, 50_000_000, 40_000_000, 40_000_000, 30_000_000]
+    first = api.post("/api/v1/budget-plans/", {"allocation": allocation.pk, "months": months}, format="json")
+    assert first.status_code == 201, first.json()
+    second = api.post("/api/v1/budget-plans/", {"allocation": allocation.pk, "months": months[1:] + [0]}, format="json")  # revised at a quarter: a month earlier
+    assert second.status_code == 201 and second.json()["version"] == 2
+    too_much = api.post("/api/v1/budget-plans/", {"allocation": allocation.pk, "months": [100_000_000] * 12}, format="json")
+    assert too_much.status_code == 400
+    assert too_much.json()["months"] == ["Rencana berjumlah Rp 1.200.000.000, melebihi Rp 500.000.000 yang tersedia."]
+    assert api.post("/api/v1/budget-plans/", {"allocation": allocation.pk, "months": [1] * 11}, format="json").status_code == 400

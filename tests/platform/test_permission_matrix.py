@@ -184,6 +184,9 @@ def world(db, settings, tmp_path):
     from budgets.models import Indicator
 
     refresh_indicators(allocation.year)
+    from budgets.models import WithdrawalPlan
+
+    plan = WithdrawalPlan.objects.create(allocation=allocation, version=1, months=[0] * 12, created_by=actors["officer"])
     samples = {
         "programs.business": business, "programs.event": event, "programs.registration": registration,
         "programs.businessclaim": claim, "programs.exportjob": job, "programs.province": jabar,
@@ -192,7 +195,7 @@ def world(db, settings, tmp_path):
         "programs.profile": actors["officer"].profile,
         "surveys.surveywave": wave, "surveys.surveyresponse": response, "surveys.surveyimport": record,
         "budgets.allocation": allocation, "budgets.activity": activity, "budgets.revision": revision, "budgets.realisation": realisation,
-        "budgets.indicator": Indicator.objects.filter(province=jabar, month=12).first(),
+        "budgets.indicator": Indicator.objects.filter(province=jabar, month=12).first(), "budgets.withdrawalplan": plan,
     }
     return actors, samples, business
 
