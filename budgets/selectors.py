@@ -39,6 +39,20 @@ def late_activities(today=None):
     return Activity.objects.filter(planned_end__lt=today.replace(day=1)).exclude(status__in=[Activity.Status.DONE, Activity.Status.CANCELLED])
 
 
+def outputs(user, year):
+    """What the year's activities produced, by unit (masks, hazmat suits, participants, …),
+    over the allocations ``user`` may see: the figures ministers quote."""
+    from .models import Activity as ActivityModel
+
+    visible = Allocation.objects.visible_to(user).filter(year=year).values("pk")
+    labels = dict(ActivityModel.Unit.choices)
+    rows = (
+        OutputReport.objects.filter(activity__allocation__in=visible)
+        .values("activity__unit").annotate(volume=Sum("volume")).order_by("-volume")
+    )
+    return [{"unit": row["activity__unit"], "label": labels.get(row["activity__unit"], row["activity__unit"]), "volume": row["volume"]} for row in rows]
+
+
 def totals(rows):
     ceiling = sum(row.ceiling for row in rows)
     realised = sum(row.realised for row in rows)

@@ -39,6 +39,7 @@ def ranking_page(request):
         return _ranking_xlsx(year, rows, target)
     return render(request, "budgets/ranking.html", {
         "year": year, "years": available, "rows": rows, "totals": selectors.totals(rows), "target": target,
+        "outputs": selectors.outputs(request.user, year) if year else [],
     })
 
 

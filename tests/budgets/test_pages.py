@@ -119,3 +119,18 @@ def test_a_province_with_many_activities_offers_those_of_the_page(client, office
     with CaptureQueriesContext(connection) as later:
         client.get(url)
     assert len(later) == len(first_page)
+
+
+def test_the_outputs_ministers_quote_add_up(client, db):
+    """Masks, suits and participants on the ranking page equal the sum of the monthly reports."""
+    from django.core.management import call_command
+
+    from budgets.models import OutputReport
+
+    call_command("seed_demo", businesses=50, responses=0, events=0, registrations=0, stdout=io.StringIO())
+    reports = pd.DataFrame.from_records(OutputReport.objects.filter(activity__allocation__year=2020).values("activity__unit", "volume"))
+    expected = reports.groupby("activity__unit").volume.sum().to_dict()
+    page = client.get(reverse("budget-ranking"), {"year": 2020})  # the public: 2020 is a closed year
+    assert {output["unit"]: output["volume"] for output in page.context["outputs"]} == expected
+    assert expected["masks"] >= 100_000 + 3_000  # South Kalimantan's order and Central Sulawesi's masks at least
+    assert 'data-output="masks"' in page.content.decode()
