@@ -42,10 +42,8 @@ def late_activities(today=None):
 def outputs(user, year):
     """What the year's activities produced, by unit (masks, hazmat suits, participants, …),
     over the allocations ``user`` may see: the figures ministers quote."""
-    from .models import Activity as ActivityModel
-
     visible = Allocation.objects.visible_to(user).filter(year=year).values("pk")
-    labels = dict(ActivityModel.Unit.choices)
+    labels = dict(Activity.Unit.choices)
     rows = (
         OutputReport.objects.filter(activity__allocation__in=visible)
         .values("activity__unit").annotate(volume=Sum("volume")).order_by("-volume")

@@ -60,8 +60,6 @@ def with_warnings(*, wave, user):
 def history_of(response):
     """The response's changes, newest first: when, who, why (form, upload, submit, verify…)
     and which answers changed from what to what."""
-    from .views_follow_up import user_names
-
     records = list(response.history.order_by("-history_date", "-history_id")[:HISTORY_SHOWN + 1])
     names = user_names(record.history_user_id for record in records)
     names_of_fields = {field: SurveyResponse._meta.get_field(field).verbose_name for field in HISTORY_FIELDS}
@@ -81,6 +79,14 @@ def history_of(response):
             "changes": changes,
         })
     return entries
+
+
+def user_names(ids):
+    """Display names of users by id (the history keeps ids only): one query."""
+    from django.contrib.auth import get_user_model
+
+    users = get_user_model().objects.filter(pk__in={pk for pk in ids if pk})
+    return {user.pk: user.get_full_name() or user.username for user in users}
 
 
 def labels(codes, choices):

@@ -3,7 +3,6 @@ warnings, and each response's page with its history, comment thread and actions 
 correct, return). What each role may do is SurveyResponse's policy (``review``, ``comment``,
 ``confirm_warnings``, ``return_for_correction``)."""
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -96,8 +95,3 @@ def response_return(request, response):
             return redirect("survey-response-detail", response.pk)
     return _render_detail(request, response, CommentForm(), return_form=form)
 
-
-def user_names(ids):
-    """Display names of users by id (history keeps ids only)."""
-    users = get_user_model().objects.filter(pk__in={pk for pk in ids if pk})
-    return {user.pk: user.get_full_name() or user.username for user in users}
