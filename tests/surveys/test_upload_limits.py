@@ -109,7 +109,7 @@ def test_a_workbook_with_a_cell_at_xfd1048576_is_refused_before_reading(officer,
 def test_a_workbook_that_crashes_the_reader_fails_the_import_not_the_worker(officer, wave, monkeypatch):
     """Past the checks, the native reader's crash (SIGABRT) ends a child process: the
     import is rejected with a message and this process carries on."""
-    from surveys import spreadsheets
+    from programs import spreadsheets
 
     monkeypatch.setattr(spreadsheets, "check_workbook", lambda data, max_rows: None)
     record = run_import(officer, wave, _xlsx_with_a_cell_at_xfd1048576(), name="jauh.xlsx")
@@ -151,7 +151,7 @@ def test_unknown_columns_are_listed_up_to_twenty(officer, wave):
 
 
 def test_stored_messages_have_no_control_characters_and_are_capped():
-    from surveys.spreadsheets import clean_message
+    from programs.spreadsheets import clean_message
 
     assert clean_message("a\x00b\x07c") == "abc"
     assert len(clean_message("x" * 10_000)) == 500
