@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.fields import RupiahField
 
-from .models import MONEY_LIMIT, Activity
+from .models import FIRST_YEAR, LAST_YEAR, MONEY_LIMIT, Activity, Revision
 
 
 class RealisationForm(forms.Form):
@@ -28,3 +28,113 @@ class RealisationForm(forms.Form):
         """After a refused POST, list only the activity that was chosen (not thousands)."""
         chosen = str(self.data.get("activity", ""))
         self.fields["activity"].queryset = self.fields["activity"].queryset.filter(pk=int(chosen) if chosen.isdigit() else 0)
+
+
+class MonthInput(forms.DateInput):
+    """A month picker (``<input type="month">``, YYYY-MM); phones show their own."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month, stored as its first day; accepts 2020-06 (the picker), 06-2020 and 06/2020."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%m-%Y", "%m/%Y", "%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Give a month, e.g. 2020-06.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace(day=1) if value else value
+
+
+class ActivityForm(forms.ModelForm):
+    """An activity as the province's officer enters it; the allocation's limits are checked
+    by ``services.activity_save`` and shown next to the field they concern."""
+
+    planned_start = MonthField(label=_("Planned start month"))
+    planned_end = MonthField(label=_("Planned end month"))
+    actual_start = MonthField(label=_("Actual start month"), required=False)
+    actual_end = MonthField(label=_("Actual end month"), required=False)
+    budget = RupiahField(label=_("Budget (Rp)"), min_value=0, max_value=MONEY_LIMIT)
+
+    class Meta:
+        model = Activity
+        fields = ["kind", "name", "output", "unit", "target", "regency", "mode", "planned_start", "planned_end",
+                  "actual_start", "actual_end", "status", "status_reason", "budget", "partners"]
+        widgets = {"partners": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, allocation, **kwargs):
+        super().__init__(*args, **kwargs)
+        from programs.models import Organisation, Regency
+
+        self.fields["regency"].queryset = Regency.objects.filter(province=allocation.province).order_by("name")
+        self.fields["partners"].queryset = Organisation.objects.exclude(kind__in=[Organisation.Kind.MARKETPLACE, Organisation.Kind.FOREIGN_BUYER]).order_by("name")
+        self.fields["partners"].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("planned_start"), cleaned.get("planned_end")
+        if start and end and end < start:
+            self.add_error("planned_end", _("The end month cannot come before the start month."))
+        return cleaned
+
+
+class OutputReportForm(forms.Form):
+    """What an activity produced in one month, with evidence (a report number, photos kept where)."""
+
+    month = MonthField(label=_("Month"))
+    volume = forms.IntegerField(label=_("Volume"), min_value=0, max_value=100_000_000)
+    evidence = forms.CharField(label=_("Evidence"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}),
+                               help_text=_("e.g. the handover report number, attendance list, photos kept at the office."))
+
+
+MONTH_NAMES = [_("January"), _("February"), _("March"), _("April"), _("May"), _("June"), _("July"), _("August"),
+               _("September"), _("October"), _("November"), _("December")]
+
+
+class PlanForm(forms.Form):
+    """A withdrawal plan (RPD): what the satker plans to spend in each month."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for number, name in enumerate(MONTH_NAMES, start=1):
+            self.fields[f"month_{number}"] = RupiahField(label=name, min_value=0, max_value=MONEY_LIMIT, initial=0)
+
+    def months(self):
+        return [self.cleaned_data[f"month_{number}"] or 0 for number in range(1, 13)]
+
+
+class RevisionForm(forms.Form):
+    """A revision of the ceiling approved by the ministry (refocusing, block, unblock, …)."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=Revision.Kind.choices)
+    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    ceiling = RupiahField(label=_("Ceiling after the revision (Rp)"), min_value=0, max_value=MONEY_LIMIT)
+    blocked = RupiahField(label=_("Blocked after the revision (Rp)"), min_value=0, max_value=MONEY_LIMIT, initial=0)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+    document = forms.CharField(label=_("Document reference"), max_length=100, required=False)
+
+
+class AllocationForm(forms.Form):
+    """A province's allocation for a fiscal year (its satker and original ceiling)."""
+
+    year = forms.IntegerField(label=_("Fiscal year"), min_value=FIRST_YEAR, max_value=LAST_YEAR)
+    province = forms.ModelChoiceField(label=_("Province"), queryset=None)
+    satker_code = forms.RegexField(label=_("Satker code"), regex=r"^\d{6}$", max_length=6,
+                                   error_messages={"invalid": _("A satker code has 6 digits.")})
+    satker_name = forms.CharField(label=_("Satker name"), max_length=200)
+    ceiling = RupiahField(label=_("Original ceiling (Rp)"), min_value=0, max_value=MONEY_LIMIT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from programs.models import Province
+
+        self.fields["province"].queryset = Province.objects.order_by("code")
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Spreadsheet (.xlsx or .csv)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))

@@ -14,8 +14,9 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from programs.jobs import UploadJob
 from programs.models import Business, Event, Organisation, Province, Regency
-from programs.policy import EVERYONE, MINISTRY, ORGANISERS, VISIBLE, Policy, Rule
+from programs.policy import EVERYONE, MINISTRY, ORGANISERS, Policy
 from programs.querysets import ScopedQuerySet
 from programs.roles import Role
 
@@ -41,9 +42,11 @@ class AllocationQuerySet(ScopedQuerySet):
         change=MINISTRY,
         delete={Role.MINISTRY_ADMIN},
         # Revisions (refocusing, blocking, …) are added by the ministry, never edited.
-        revise=Rule(roles=MINISTRY, scope=VISIBLE),
-        # Activities, realisation and outputs are entered by the province (and admins).
-        enter=Rule(roles=ENTERERS, scope=VISIBLE),
+        revise=MINISTRY,
+        # Activities, realisation and outputs are entered by the province's officers (and
+        # admins): within what the user may edit — an officer's own province, not every
+        # closed year the public may read.
+        enter=ENTERERS,
     )
 
     def editable_by_ministry_staff(self):
@@ -255,6 +258,10 @@ class WithdrawalPlan(models.Model):
         verbose_name_plural = _("withdrawal plans (RPD)")
         constraints = [models.UniqueConstraint(fields=["allocation", "version"], name="one_plan_version_per_allocation")]
 
+    @property
+    def total(self):
+        return sum(self.months)
+
 
 class RealisationQuerySet(ScopedQuerySet):
     province_field = "allocation__province"
@@ -375,3 +382,26 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["year", "province", "month"]
         constraints = [models.UniqueConstraint(fields=["year", "province", "month"], name="one_indicator_per_province_month")]
+
+
+class RealisationImportQuerySet(ScopedQuerySet):
+    province_field = "allocation__province"
+    # Those who enter spending may upload it, and send a failed upload again (its file is kept).
+    policy = Policy(view=ORGANISERS, add=ENTERERS, retry=ENTERERS)
+
+
+class RealisationImport(UploadJob):
+    """An uploaded export of a satker's payment orders (SP2D) and what became of it: every row
+    recorded, or none and a report of the rows to correct."""
+
+    allocation = models.ForeignKey(Allocation, verbose_name=_("allocation"), on_delete=models.PROTECT, related_name="imports")
+    rows_created = models.PositiveIntegerField(_("rows created"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("rows already recorded"), default=0)
+
+    task_name = "budgets.tasks.realisation_import_task"
+
+    objects = RealisationImportQuerySet.as_manager()
+
+    class Meta(UploadJob.Meta):
+        verbose_name = _("realisation import")
+        verbose_name_plural = _("realisation imports")

@@ -22,7 +22,7 @@ def quarter_target(year, today=None):
 
 def ranking(user, year):
     """Provinces ranked by absorption (realised ÷ current ceiling) for ``year``."""
-    rows = list(Allocation.objects.visible_to(user).filter(year=year).select_related("province"))
+    rows = list(Allocation.objects.visible_to(user).filter(year=year).select_related("province__parent_2020"))
     late = dict(
         late_activities().filter(allocation__in=[row.pk for row in rows]).values("allocation_id").annotate(count=Count("id")).values_list("allocation_id", "count")
     )
@@ -82,7 +82,101 @@ def province_overview(allocation, *, page=None):
         OutputReport.objects.filter(activity__allocation=allocation).values("activity__unit").annotate(volume=Sum("volume")).order_by("activity__unit")
     )
     return {
+        "curve": curve(allocation),
         "activities": page_obj.object_list, "page_obj": page_obj, "revisions": list(allocation.revisions.order_by("number")),
         "outputs": outputs, "left": allocation.available - allocation.realised,
         "unplanned": allocation.available - allocation.planned, "late": late,
     }
+
+
+def activity_overview(activity, *, latest=50):
+    """What the activity page shows: outputs month by month with the running total against the
+    target, the latest payment orders (and how many there are), partners, events funded and
+    the number of businesses that benefited."""
+    reports = list(activity.output_reports.order_by("month"))
+    running = 0
+    for report in reports:
+        running += report.volume
+        report.to_date = running
+    realisations = activity.realisations.order_by("-date", "-id")
+    return {
+        "reports": reports, "output_total": running,
+        "achievement": min(1.0, running / activity.target) if activity.target else None,
+        "realisations": list(realisations[:latest]), "realisation_count": realisations.count(),
+        "partners": list(activity.partners.order_by("name")), "events": list(activity.events.order_by("-starts_at")[:20]),
+        "beneficiary_count": activity.beneficiaries.count(),
+    }
+
+
+def curve(allocation):
+    """The monthly cumulative realisation against the withdrawal plan (from the indicators,
+    refreshed after every write): twelve ``{month, realised, planned}``."""
+    from .models import Indicator
+
+    rows = {row["month"]: row for row in Indicator.objects.filter(year=allocation.year, province_id=allocation.province_id).values("month", "realised", "planned")}
+    return [{"month": month, "realised": rows.get(month, {}).get("realised"), "planned": rows.get(month, {}).get("planned")} for month in range(1, 13)]
+
+
+def map_shapes(rows):
+    """Absorption per 2020 map shape: provinces created in 2022 are counted with the province
+    they were part of (the map has the 34 shapes of 2020); Σ realised ÷ Σ ceiling."""
+    shapes = {}
+    for row in rows:
+        parent = row.province.parent_2020 if row.province.parent_2020_id else row.province
+        shape = shapes.setdefault(parent.code, {"code": parent.code, "name": parent.name, "ceiling": 0, "realised": 0, "members": []})
+        shape["ceiling"] += row.ceiling
+        shape["realised"] += row.realised
+        shape["members"].append(row.province.name)
+    for shape in shapes.values():
+        shape["absorption"] = shape["realised"] / shape["ceiling"] if shape["ceiling"] else None
+    return sorted(shapes.values(), key=lambda shape: shape["code"])
+
+
+def indicators(user, year, month):
+    """The IKPA-style indicators of every province the user may see for ``month`` of ``year``,
+    weakest score first: who needs a call before the quarter closes."""
+    from .models import Indicator
+
+    rows = Indicator.objects.visible_to(user).filter(year=year, month=month).select_related("province")
+    return sorted(rows, key=lambda row: (row.score if row.score is not None else -1, row.province.code))
+
+
+def refocusing(user, year):
+    """Per province: original and current ceiling, blocked, the revisions that moved it, and
+    what the activities now fund by kind; with national totals by kind."""
+    visible = Allocation.objects.visible_to(user).filter(year=year)
+    rows = list(visible.select_related("province").annotate(revision_count=Count("revisions")).order_by("province__code"))
+    by_kind = {}
+    for allocation_id, kind, budget in (
+        Activity.objects.filter(allocation__in=visible.values("pk")).exclude(status=Activity.Status.CANCELLED)
+        .values("allocation_id", "kind").annotate(budget=Sum("budget")).values_list("allocation_id", "kind", "budget")
+    ):
+        by_kind.setdefault(allocation_id, {})[kind] = budget
+    kinds = [(code, label) for code, label in Activity.Kind.choices]
+    national = {code: 0 for code, _label in kinds}
+    for row in rows:
+        row.change = row.ceiling - row.original_ceiling
+        row.kinds = [by_kind.get(row.pk, {}).get(code, 0) for code, _label in kinds]
+        for (code, _label), amount in zip(kinds, row.kinds):
+            national[code] += amount
+    return rows, kinds, [(code, label, national[code]) for code, label in kinds]
+
+
+def outputs_by_province(user, year):
+    """Output volume per province and unit for ``year`` (units as columns, the ones reported)."""
+    visible = Allocation.objects.visible_to(user).filter(year=year).values("pk")
+    cells = (
+        OutputReport.objects.filter(activity__allocation__in=visible)
+        .values("activity__allocation__province__code", "activity__allocation__province__name", "activity__unit")
+        .annotate(volume=Sum("volume"))
+    )
+    labels = dict(Activity.Unit.choices)
+    provinces, units = {}, set()
+    for cell in cells:
+        code = cell["activity__allocation__province__code"]
+        provinces.setdefault(code, {"code": code, "name": cell["activity__allocation__province__name"], "volumes": {}})["volumes"][cell["activity__unit"]] = cell["volume"]
+        units.add(cell["activity__unit"])
+    ordered_units = [code for code, _label in Activity.Unit.choices if code in units]
+    rows = [{**row, "cells": [row["volumes"].get(unit, 0) for unit in ordered_units]} for _code, row in sorted(provinces.items())]
+    totals = [sum(row["cells"][index] for row in rows) for index in range(len(ordered_units))]
+    return rows, [(unit, labels[unit]) for unit in ordered_units], totals

@@ -12,3 +12,11 @@ def refresh_indicators_task(year=None):
 
     years = [year] if year else sorted(set(Allocation.objects.values_list("year", flat=True)))
     return {str(each): refresh(each)[0] for each in years}
+
+
+@shared_task(**job_task_options())
+def realisation_import_task(import_id):
+    """Check and record one uploaded file of payment orders (see budgets.imports.import_run)."""
+    from .imports import import_run
+
+    import_run(import_id=import_id)

@@ -206,3 +206,58 @@ def run_job(model, pk, work):
     finally:
         heartbeat.stopped.set()
         heartbeat.join(timeout=5)
+
+
+# --- uploads ----------------------------------------------------------------------------------
+
+from django.db import models  # noqa: E402  (the abstract upload model below; the lifecycle above needs none)
+from django.utils.translation import gettext_lazy  # noqa: E402
+
+
+class UploadStatus(models.TextChoices):
+    QUEUED = "queued", gettext_lazy("Queued")
+    RUNNING = "running", gettext_lazy("Checking and writing")
+    REJECTED = "rejected", gettext_lazy("Rejected: nothing written")
+    DONE = "done", gettext_lazy("Written")
+    FAILED = "failed", gettext_lazy("Failed")
+
+
+def upload_path(instance, filename):
+    """``<app>-uploads/2020/07/<name>``: each app's uploads and reports in a folder of its own."""
+    now = timezone.now()
+    return f"{instance._meta.app_label}-uploads/{now:%Y/%m}/{filename}"
+
+
+class UploadJob(JobMixin, models.Model):
+    """An uploaded spreadsheet checked whole and written all or nothing (survey responses,
+    payment orders, partner reports): its file, progress, and the bounded account of its
+    errors with the XLSX of the rows to correct (see ``programs.uploads``). Concrete models
+    add what the upload is for and their own counts."""
+
+    Status = UploadStatus
+    progress_fields = ("rows_done", "rows_total")
+    failure_field = "message"
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=gettext_lazy("uploaded by"), on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(gettext_lazy("file"), upload_to=upload_path)
+    original_name = models.CharField(gettext_lazy("file name"), max_length=255)
+    status = models.CharField(gettext_lazy("status"), max_length=10, choices=UploadStatus.choices, default=UploadStatus.QUEUED)
+    rows_total = models.PositiveIntegerField(gettext_lazy("rows"), null=True, blank=True)
+    rows_done = models.PositiveIntegerField(gettext_lazy("rows processed"), default=0)
+    error_count = models.PositiveIntegerField(gettext_lazy("errors"), default=0)
+    errors = models.JSONField(gettext_lazy("first errors"), default=list, blank=True)
+    error_report = models.FileField(gettext_lazy("error report"), upload_to=upload_path, blank=True)
+    message = models.TextField(gettext_lazy("message"), blank=True)
+    created_at = models.DateTimeField(gettext_lazy("uploaded at"), auto_now_add=True)
+    dispatched_at = models.DateTimeField(gettext_lazy("sent to a worker at"), null=True, blank=True)
+    started_at = models.DateTimeField(gettext_lazy("started at"), null=True, blank=True)
+    heartbeat_at = models.DateTimeField(gettext_lazy("last sign of life"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(gettext_lazy("attempts"), default=0)
+    finished_at = models.DateTimeField(gettext_lazy("finished at"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.original_name

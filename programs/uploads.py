@@ -119,6 +119,25 @@ MAX_ROWS_PER_KIND = 100
 _DIGITS = re.compile(r"\d[\d.,]*")
 
 
+def map_headers(headers, by_name, required=()):
+    """Map a file's headers to column keys (``by_name``: lower-cased header or alias → key).
+    Returns ``(mapping, unknown, missing, repeated)``; ``missing`` are the ``required`` keys
+    no header named."""
+    mapping, unknown, seen, repeated = {}, [], set(), []
+    for header in headers:
+        name = str(header).strip()
+        key = by_name.get(name.lower())
+        if key is None:
+            if name and not name.lower().startswith("unnamed:"):
+                unknown.append(name)
+            continue
+        if key in seen:
+            repeated.append(name)
+        seen.add(key)
+        mapping[header] = key
+    return mapping, unknown, [key for key in required if key not in seen], repeated
+
+
 def header_problems(*, unknown=(), missing=(), repeated=()):
     """One message naming what is wrong with a file's columns, or "" when nothing is."""
     problems = []

@@ -5,6 +5,8 @@ the old wording is kept in ``aliases``.
 """
 from dataclasses import dataclass, field
 
+from programs import uploads
+
 
 @dataclass(frozen=True)
 class Column:
@@ -51,19 +53,7 @@ REQUIRED_KEYS = [column.key for column in COLUMNS if column.required]
 
 def map_headers(headers):
     """Map a file's headers to keys. Returns ``(mapping, unknown, missing, repeated)``."""
-    mapping, unknown, seen, repeated = {}, [], set(), []
-    for header in headers:
-        name = str(header).strip()
-        key = BY_NAME.get(name.lower())
-        if key is None:
-            if name and not name.lower().startswith("unnamed:"):
-                unknown.append(name)
-            continue
-        if key in seen:
-            repeated.append(name)
-        seen.add(key)
-        mapping[header] = key
-    missing = [key for key in REQUIRED_KEYS if key not in seen]
-    if "nib" not in seen and "business_id" not in seen:
+    mapping, unknown, missing, repeated = uploads.map_headers(headers, BY_NAME, REQUIRED_KEYS)
+    if "nib" not in mapping.values() and "business_id" not in mapping.values():
         missing.insert(0, "nib")
     return mapping, unknown, missing, repeated

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.models import Business, Province, Regency, Sector
-from programs.jobs import JobMixin
+from programs.jobs import UploadJob
 from programs.policy import EVERYONE, MINISTRY, NO_OBJECT, ORGANISERS, SIGNED_IN, VISIBLE, Policy, Rule
 from programs.querysets import ScopedQuerySet
 from programs.roles import Role
@@ -303,46 +303,22 @@ class SurveyImportQuerySet(ScopedQuerySet):
         return super().visible_to(user) | self.filter(user=user) if user is not None and user.is_authenticated else self.none()
 
 
-class SurveyImport(JobMixin, models.Model):
+class SurveyImport(UploadJob):
     """An uploaded spreadsheet and what became of it: all rows written, or none and a report."""
 
-    progress_fields = ("rows_done", "rows_total")
-
-    class Status(models.TextChoices):
-        QUEUED = "queued", _("Queued")
-        RUNNING = "running", _("Checking and writing")
-        REJECTED = "rejected", _("Rejected: nothing written")
-        DONE = "done", _("Written")
-        FAILED = "failed", _("Failed")
-
     wave = models.ForeignKey(SurveyWave, verbose_name=_("wave"), on_delete=models.PROTECT, related_name="imports")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+")
     province = models.ForeignKey(Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    # The folder survey uploads have always been kept in.
     file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
-    original_name = models.CharField(_("file name"), max_length=255)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
-    rows_total = models.PositiveIntegerField(_("rows"), null=True, blank=True)
-    rows_done = models.PositiveIntegerField(_("rows processed"), default=0)
+    error_report = models.FileField(_("error report"), upload_to="imports/%Y/%m/", blank=True)
     rows_created = models.PositiveIntegerField(_("rows created"), default=0)
     rows_updated = models.PositiveIntegerField(_("rows updated"), default=0)
-    error_count = models.PositiveIntegerField(_("errors"), default=0)
-    errors = models.JSONField(_("first errors"), default=list, blank=True)
-    error_report = models.FileField(_("error report"), upload_to="imports/%Y/%m/", blank=True)
-    message = models.TextField(_("message"), blank=True)
-    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
-    dispatched_at = models.DateTimeField(_("sent to a worker at"), null=True, blank=True)
-    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
-    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
-    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
-    failure_field = "message"
     task_name = "surveys.tasks.import_run_task"
 
     objects = SurveyImportQuerySet.as_manager()
 
-    class Meta:
-        ordering = ["-created_at"]
+    class Meta(UploadJob.Meta):
         verbose_name = _("survey import")
         verbose_name_plural = _("survey imports")
 

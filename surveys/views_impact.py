@@ -15,6 +15,7 @@ from django.urls import reverse
 
 from programs.models import Province
 from programs.policy import can
+from programs.tables import table_xlsx
 from programs.views.mixins import action_required
 from programs.roles import Role, role_of
 from programs.scale import Scale
@@ -107,7 +108,7 @@ def table_download(request, name, fmt):
         response = HttpResponse(dashboards.table_csv(table, language=get_language()), content_type="text/csv; charset=utf-8")
     else:
         response = HttpResponse(
-            dashboards.table_xlsx(table, subtitle=subtitle),
+            table_xlsx(table, subtitle=subtitle),
             content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

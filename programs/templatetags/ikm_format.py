@@ -121,3 +121,14 @@ def role_label(value):
     from ..roles import Role
 
     return Role(value).label if value in Role.values else "–"
+
+
+@register.filter
+def month_name(number):
+    """1 → "Januari" (in the active language)."""
+    from django.utils.dates import MONTHS
+
+    try:
+        return MONTHS[int(number)]
+    except (KeyError, TypeError, ValueError):
+        return ""

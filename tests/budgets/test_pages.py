@@ -38,7 +38,7 @@ def test_the_ranking_matches_an_independent_computation(client, staff_user, year
     assert page.context["totals"]["absorption"] == pytest.approx(entries.amount.sum() / ceilings.sum())
 
     download = client.get(reverse("budget-ranking"), {"year": 2020, "format": "xlsx"})
-    table = pd.read_excel(io.BytesIO(download.content), engine="calamine")
+    table = pd.read_excel(io.BytesIO(download.content), engine="calamine", header=3)
     assert list(table["Kode provinsi"].astype(str)) == list(absorption.index)
     assert list(table["Penyerapan"]) == pytest.approx(list(absorption.values))
 

@@ -187,6 +187,11 @@ def world(db, settings, tmp_path):
     from budgets.models import WithdrawalPlan
 
     plan = WithdrawalPlan.objects.create(allocation=allocation, version=1, months=[0] * 12, created_by=actors["officer"])
+    from budgets.models import RealisationImport
+
+    budget_upload = RealisationImport.objects.create(allocation=allocation, user=actors["officer"], original_name="sp2d.csv", status="rejected")
+    budget_upload.file.save("sp2d.csv", ContentFile(b"Nomor SP2D\n1\n"), save=False)
+    budget_upload.error_report.save("kesalahan-sp2d.xlsx", ContentFile(b"x"), save=True)
     samples = {
         "programs.business": business, "programs.event": event, "programs.registration": registration,
         "programs.businessclaim": claim, "programs.exportjob": job, "programs.province": jabar,
@@ -196,6 +201,7 @@ def world(db, settings, tmp_path):
         "surveys.surveywave": wave, "surveys.surveyresponse": response, "surveys.surveyimport": record,
         "budgets.allocation": allocation, "budgets.activity": activity, "budgets.revision": revision, "budgets.realisation": realisation,
         "budgets.indicator": Indicator.objects.filter(province=jabar, month=12).first(), "budgets.withdrawalplan": plan,
+        "budgets.realisationimport": budget_upload,
     }
     return actors, samples, business
 
