@@ -1,8 +1,8 @@
 """Benchmark of the budget pages, the indicators API and the indicators refresh at scale:
 10 fiscal years × 38 provinces × 2,000 activities and 1,000,000 realisation entries.
 
-Data are generated in SQL (generate_series) with the running sums set to match the entries,
-so every constraint holds as if the services had written them.
+Data come from seed_demo's generator (budgets.demo.seed_years: SQL, running sums set to match
+the entries, a revision, a withdrawal plan and output reports per allocation).
 
 Prints:
 - the time to generate the data;
@@ -31,51 +31,12 @@ FIRST_YEAR = 2016
 
 
 def generate(years, activities_per_allocation, entries):
-    """Allocations, activities and realisation entries, in SQL."""
+    """seed_demo's budget years at the issue's scale (every one of the 38 provinces each year)."""
+    from budgets.demo import seed_years
+
     admin = bench_user("bench.budgets.admin", "ministry-admin")
-    started = time.perf_counter()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """INSERT INTO budgets_allocation (year, province_id, satker_code, satker_name, original_ceiling, ceiling, blocked, planned, realised, created_at, updated_at)
-               SELECT y, p.id, lpad((p.id * 100 + y %% 100)::text, 6, '0'), 'Dinas Perindustrian ' || p.name, 4000000000000, 3800000000000, 0, 0, 0, now(), now()
-               FROM generate_series(%s, %s) AS y CROSS JOIN programs_province p
-               ON CONFLICT DO NOTHING""",
-            [FIRST_YEAR, FIRST_YEAR + years - 1],
-        )
-        cursor.execute(
-            """INSERT INTO budgets_activity (allocation_id, kind, name, output, unit, target, regency_id, mode, planned_start, planned_end,
-                                            status, status_reason, budget, realised, created_at, updated_at)
-               SELECT a.id, (ARRAY['new-entrepreneurs','ppe-bimtek','mentoring','online-training','facilitation'])[1 + n %% 5],
-                      'Kegiatan ' || n, 'Keluaran ' || n, (ARRAY['participants','masks','businesses'])[1 + n %% 3], 50 + n %% 400, NULL,
-                      (ARRAY['online','offline','hybrid'])[1 + n %% 3], make_date(a.year, 1 + n %% 10, 1), make_date(a.year, 2 + n %% 10, 1),
-                      (ARRAY['done','running','planned','postponed'])[1 + n %% 4], CASE WHEN n %% 4 = 3 THEN 'PSBB' ELSE '' END,
-                      1500000000, 0, now(), now()
-               FROM budgets_allocation a CROSS JOIN generate_series(1, %s) AS n""",
-            [activities_per_allocation],
-        )
-        cursor.execute("SELECT count(*) FROM budgets_activity")
-        activity_count = cursor.fetchone()[0]
-        cursor.execute(
-            """INSERT INTO budgets_realisation (allocation_id, activity_id, payment_number, date, amount, account, description, entered_by_id, created_at)
-               SELECT t.allocation_id, t.id, 'SP2D-' || e.n, make_date(a.year, 1 + e.n %% 12, 1 + e.n %% 28), 1000000 + (e.n %% 50) * 100000,
-                      '521211', '', %s, now()
-               FROM generate_series(0, %s - 1) AS e(n)
-               JOIN budgets_activity t ON t.id = (SELECT min(id) FROM budgets_activity) + e.n %% %s
-               JOIN budgets_allocation a ON a.id = t.allocation_id""",
-            [admin.pk, entries, activity_count],
-        )
-        cursor.execute(
-            """UPDATE budgets_activity t SET realised = s.total FROM (SELECT activity_id, sum(amount) AS total FROM budgets_realisation GROUP BY 1) s
-               WHERE s.activity_id = t.id"""
-        )
-        cursor.execute(
-            """UPDATE budgets_allocation a SET planned = s.planned, realised = s.realised
-               FROM (SELECT allocation_id, sum(budget) AS planned, sum(realised) AS realised FROM budgets_activity GROUP BY 1) s
-               WHERE s.allocation_id = a.id"""
-        )
-        cursor.execute("VACUUM ANALYZE budgets_realisation")
-        cursor.execute("VACUUM ANALYZE budgets_activity")
-    return time.perf_counter() - started
+    _years, seconds = seed_years(user=admin, years=years, activities=activities_per_allocation, entries=entries, first_year=FIRST_YEAR, every_province=True)
+    return seconds
 
 
 def bare_seconds(years):
@@ -107,6 +68,7 @@ def main():
     parser.add_argument("--activities", type=int, default=2000)
     parser.add_argument("--entries", type=int, default=1_000_000)
     parser.add_argument("--runs", type=int, default=30)
+    parser.add_argument("--import-rows", type=int, default=100_000)
     args = parser.parse_args()
     if not Allocation.objects.filter(year=FIRST_YEAR).exists():
         seconds = generate(args.years, args.activities, args.entries)
@@ -140,6 +102,53 @@ def main():
             client.force_login(user)
         median, p95, queries = time_requests(client, url, runs=args.runs)
         report(f"{label} [{who}]", median, p95, queries, 100)
+    if args.import_rows:
+        bench_import(Allocation.objects.get(year=FIRST_YEAR, province=west_java), officer, args.import_rows)
+
+
+def bench_import(allocation, officer, rows):
+    """An upload of ``rows`` payment orders (CSV, then XLSX) through the import job, end to end:
+    read from storage, checked, written with history; then the same file again (unchanged)."""
+    import io
+
+    import numpy as np
+    import pandas as pd
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from budgets.imports import import_run
+    from budgets.models import RealisationImport
+
+    activity_ids = list(allocation.activities.exclude(status="cancelled").values_list("pk", flat=True))
+    rng = np.random.default_rng(13)
+
+    def frame(prefix):
+        days = pd.to_datetime(f"{allocation.year}-01-01") + pd.to_timedelta(rng.integers(0, 360, rows), unit="D")
+        return pd.DataFrame({
+            "Nomor SP2D": [f"{prefix}{number:07d}" for number in range(rows)], "Tanggal SP2D": days.strftime("%d-%m-%Y"),
+            "Nilai SP2D": rng.integers(10, 500, rows) * 10_000, "Akun": rng.choice(["521211", "521213", "524111", "525113"], rows),
+            "ID Kegiatan": rng.choice(activity_ids, rows), "Uraian": "Belanja kegiatan",
+        })
+
+    def run(data, name):
+        record = RealisationImport(allocation=allocation, user=officer, original_name=name)
+        record.file.save(name, SimpleUploadedFile(name, data), save=False)
+        record.save()
+        started = time.perf_counter()
+        record = import_run(import_id=record.pk)
+        seconds = time.perf_counter() - started
+        assert record.status == "done", (record.message, record.errors[:3])
+        return seconds, record
+
+    csv_data = frame("IMPC-").to_csv(index=False, sep=";").encode()
+    xlsx = frame("IMPX-")
+    xlsx["Tanggal SP2D"] = pd.to_datetime(xlsx["Tanggal SP2D"], format="%d-%m-%Y")
+    buffer = io.BytesIO()
+    xlsx.to_excel(buffer, index=False)
+    for label, data, name in (("CSV", csv_data, "sp2d.csv"), ("XLSX", buffer.getvalue(), "sp2d.xlsx")):
+        first, record = run(data, name)
+        again, repeat = run(data, name)
+        print(f"import {rows:,} SP2D rows ({label}): {first:.2f} s = {rows / first:,.0f} rows/s ({record.rows_created:,} recorded); "
+              f"same file again {again:.2f} s = {rows / again:,.0f} rows/s ({repeat.rows_unchanged:,} unchanged)  (target >= 25,000 rows/s)")
 
 
 if __name__ == "__main__":

@@ -118,3 +118,105 @@ def seed_year(*, user, year=YEAR, rng=None):
     Activity.objects.bulk_update(activities, ["realised"])
     Allocation.objects.bulk_update(allocations, ["ceiling", "planned", "realised"])
     return len(allocations)
+
+
+def seed_years(*, user, years, activities, entries, first_year=2016, every_province=False):
+    """Fiscal years of budget data at scale, written in SQL (generate_series) with the running
+    sums set to match, so every constraint holds as if the services had written them: per
+    allocation a refocusing revision in April and a withdrawal plan, ``activities`` activities
+    (one output report each once held), and ``entries`` realisation entries spread over all.
+
+    Years that already have allocations (the demo's 2020) are left alone. The provinces are
+    those of each year (34 until 2021, 38 from 2022) unless ``every_province`` (the benchmark's
+    "10 years × 38 provinces"). Returns ``(years added, seconds)``; the indicators of the
+    years added are computed at the end."""
+    import time
+
+    from django.db import connection
+
+    from . import indicators
+
+    started = time.perf_counter()
+    existing = set(Allocation.objects.values_list("year", flat=True))
+    wanted = [year for year in range(first_year, first_year + years) if year not in existing]
+    if not wanted:
+        return [], 0.0
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO budgets_allocation (year, province_id, satker_code, satker_name, original_ceiling, ceiling, blocked, planned, realised, created_at, updated_at)
+               SELECT y, p.id, lpad(((p.id * 100 + y %% 100) %% 1000000)::text, 6, '0'), 'Dinas Perindustrian Provinsi ' || p.name,
+                      4000000000000, 3800000000000, 0, 0, 0, now(), now()
+               FROM unnest(%s::int[]) AS y CROSS JOIN programs_province p
+               WHERE %s OR y >= 2022 OR p.parent_2020_id IS NULL""",
+            [wanted, every_province],
+        )
+        new = "SELECT id, year FROM budgets_allocation WHERE year = ANY(%s)"
+        cursor.execute(
+            f"""INSERT INTO budgets_revision (allocation_id, number, date, kind, reason, document, ceiling, blocked, created_by_id, created_at)
+                SELECT a.id, 1, make_date(a.year, 4, 20), 'refocusing', 'Refocusing dan realokasi anggaran', 'S-' || a.id || '/' || a.year,
+                       3800000000000, 0, %s, now()
+                FROM ({new}) a""",
+            [user.pk, wanted],
+        )
+        cursor.execute(
+            f"""INSERT INTO budgets_activity (allocation_id, kind, name, output, unit, target, regency_id, mode, planned_start, planned_end,
+                                             status, status_reason, budget, realised, created_at, updated_at)
+                SELECT a.id, (ARRAY['new-entrepreneurs','ppe-bimtek','mentoring','online-training','facilitation'])[1 + n %% 5],
+                       'Kegiatan ' || n, 'Keluaran ' || n, (ARRAY['participants','masks','businesses'])[1 + n %% 3], 50 + n %% 400, NULL,
+                       (ARRAY['online','offline','hybrid'])[1 + n %% 3], make_date(a.year, 1 + n %% 10, 1), make_date(a.year, 2 + n %% 10, 1),
+                       (ARRAY['done','running','planned','postponed'])[1 + n %% 4], CASE WHEN n %% 4 = 3 THEN 'PSBB' ELSE '' END,
+                       1500000000, 0, now(), now()
+                FROM ({new}) a CROSS JOIN generate_series(1, %s) AS n""",
+            [wanted, activities],
+        )
+        cursor.execute(
+            f"""INSERT INTO budgets_outputreport (activity_id, month, volume, evidence, entered_by_id, updated_at)
+                SELECT t.id, t.planned_end, (t.target * (60 + t.id %% 50)) / 100, 'Laporan kegiatan', %s, now()
+                FROM budgets_activity t JOIN ({new}) a ON a.id = t.allocation_id WHERE t.status IN ('done', 'running')""",
+            [user.pk, wanted],
+        )
+        cursor.execute(f"SELECT min(t.id), count(*) FROM budgets_activity t JOIN ({new}) a ON a.id = t.allocation_id", [wanted])
+        first_activity, activity_count = cursor.fetchone()
+        # Activity ids of the years added are consecutive (one INSERT); entries go round them.
+        cursor.execute(
+            """INSERT INTO budgets_realisation (allocation_id, activity_id, payment_number, date, amount, account, description, entered_by_id, created_at)
+               SELECT t.allocation_id, t.id, 'SP2D-' || e.n, make_date(a.year, 1 + e.n %% 12, 1 + e.n %% 28), 1000000 + (e.n %% 50) * 100000,
+                      '521211', '', %s, now()
+               FROM generate_series(0, %s - 1) AS e(n)
+               JOIN budgets_activity t ON t.id = %s + e.n %% %s
+               JOIN budgets_allocation a ON a.id = t.allocation_id""",
+            [user.pk, entries, first_activity, activity_count],
+        )
+        cursor.execute(
+            f"""UPDATE budgets_activity t SET realised = s.total
+                FROM (SELECT r.activity_id, sum(r.amount) AS total FROM budgets_realisation r JOIN ({new}) a ON a.id = r.allocation_id GROUP BY 1) s
+                WHERE s.activity_id = t.id""",
+            [wanted],
+        )
+        cursor.execute(
+            f"""UPDATE budgets_allocation a SET planned = s.planned, realised = s.realised
+                FROM (SELECT t.allocation_id, sum(t.budget) AS planned, sum(t.realised) AS realised
+                      FROM budgets_activity t JOIN ({new}) n ON n.id = t.allocation_id GROUP BY 1) s
+                WHERE s.allocation_id = a.id""",
+            [wanted],
+        )
+        # The withdrawal plan: the ceiling spread over the months the activities run, as
+        # satkers plan it (little in the first quarter, most mid-year).
+        cursor.execute(
+            f"""INSERT INTO budgets_withdrawalplan (allocation_id, version, months, created_by_id, created_at)
+                SELECT a.id, 1, to_jsonb(ARRAY[2,3,5,6,9,11,11,12,11,10,10,10]::bigint[]), %s, now() FROM ({new}) a""",
+            [user.pk, wanted],
+        )
+        cursor.execute(
+            f"""UPDATE budgets_withdrawalplan p SET months = (
+                    SELECT jsonb_agg(x.share::bigint * al.realised / 100 ORDER BY x.month)
+                    FROM jsonb_array_elements_text(p.months) WITH ORDINALITY AS x(share, month), budgets_allocation al WHERE al.id = p.allocation_id)
+                FROM ({new}) a WHERE a.id = p.allocation_id""",
+            [wanted],
+        )
+    with connection.cursor() as cursor:
+        for table in ("budgets_realisation", "budgets_activity", "budgets_outputreport"):
+            cursor.execute(f"ANALYZE {table}")
+    for year in wanted:
+        indicators.refresh(year)
+    return wanted, time.perf_counter() - started

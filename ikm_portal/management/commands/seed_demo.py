@@ -21,10 +21,13 @@ class Command(BaseCommand):
         parser.add_argument("--events", type=int, default=24, help="Total workshops and trainings wanted (default 24).")
         parser.add_argument("--registrations", type=int, default=300, help="Registrations spread over the events added (default 300).")
         parser.add_argument("--seed", type=int, default=2020, help="Random seed, for repeatable data.")
+        parser.add_argument("--budget-years", type=int, default=0, help="Fiscal years of budget data at scale, from 2016 (default 0: only the 2020 demo year).")
+        parser.add_argument("--budget-activities", type=int, default=200, help="Activities per province and year of --budget-years (default 200).")
+        parser.add_argument("--budget-entries", type=int, default=100_000, help="Realisation entries over all of --budget-years (default 100,000).")
 
-    def handle(self, *args, businesses, responses, events, registrations, seed, **options):
-        if min(businesses, responses, events, registrations) < 0:
-            raise CommandError("--businesses, --responses, --events and --registrations must be 0 or more.")
+    def handle(self, *args, businesses, responses, events, registrations, seed, budget_years, budget_activities, budget_entries, **options):
+        if min(businesses, responses, events, registrations, budget_years, budget_activities, budget_entries) < 0:
+            raise CommandError("--businesses, --responses, --events, --registrations and the --budget-… counts must be 0 or more.")
         # The first demo wave reaches the most businesses: a bit over 40 % of the responses.
         businesses = max(businesses, int(responses * 0.4 * 1.05) + 1 if responses else 0)
         accounts = programs_demo.seed(businesses=businesses, seed=seed, stdout=self.stdout)
@@ -53,6 +56,10 @@ class Command(BaseCommand):
         admin = get_user_model().objects.filter(username="admin").first()
         if admin is not None and budgets_demo.seed_year(user=admin, rng=np.random.default_rng(seed + 3)):
             self.stdout.write(f"Added the deconcentration budgets of {budgets_demo.YEAR} for every province of that year.")
+        if admin is not None and budget_years:
+            added_years, elapsed = budgets_demo.seed_years(user=admin, years=budget_years, activities=budget_activities, entries=budget_entries)
+            if added_years:
+                self.stdout.write(f"Added budget years {', '.join(map(str, added_years))}: {budget_activities:,} activities per province and {budget_entries:,} realisation entries in {elapsed:.1f} s.")
         self.stdout.write("Demo accounts (user name / password / role):")
         for account in accounts:
             where = f", province {account['province_code']}" if account.get("province_code") else ""
