@@ -16,7 +16,7 @@ from django.db import transaction
 
 from programs.models import Province, Regency
 
-from .models import Activity, Allocation, OutputReport, Realisation, Revision
+from .models import Activity, Allocation, OutputReport, Realisation, Revision, WithdrawalPlan
 
 YEAR = 2020
 #: Provinces with their seed case: (kind, name, output, unit, target, regency name or None).
@@ -117,7 +117,34 @@ def seed_year(*, user, year=YEAR, rng=None):
     OutputReport.objects.bulk_create(reports)
     Activity.objects.bulk_update(activities, ["realised"])
     Allocation.objects.bulk_update(allocations, ["ceiling", "planned", "realised"])
+    WithdrawalPlan.objects.bulk_create(_plans(allocations, entries, user=user, rng=rng))
+    from .indicators import refresh
+
+    refresh(year)
     return len(allocations)
+
+
+def _plans(allocations, entries, *, user, rng):
+    """Two versions of each withdrawal plan (RPD): January's, on the original ceiling spread
+    over June–December; and the one revised after refocusing, close to what was then spent
+    month by month (within 0.9–1.15 of it, never above what is available)."""
+    spent = {}
+    for entry in entries:
+        months = spent.setdefault(entry.allocation_id, [0] * 12)
+        months[entry.date.month - 1] += entry.amount
+    plans = []
+    for allocation in allocations:
+        first = [0] * 5 + [allocation.original_ceiling // 7] * 7
+        revised = [int(amount * rng.uniform(0.9, 1.15)) // 1000 * 1000 for amount in spent.get(allocation.pk, [0] * 12)]
+        excess = sum(revised) - allocation.available
+        if excess > 0:  # trimmed from the last months planned
+            for month in reversed(range(12)):
+                cut = min(excess, revised[month])
+                revised[month] -= cut
+                excess -= cut
+        plans.append(WithdrawalPlan(allocation=allocation, version=1, months=first, created_by=user))
+        plans.append(WithdrawalPlan(allocation=allocation, version=2, months=revised, created_by=user))
+    return plans
 
 
 def seed_years(*, user, years, activities, entries, first_year=2016, every_province=False):

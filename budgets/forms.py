@@ -1,5 +1,5 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
 from programs.fields import RupiahField
 
@@ -9,7 +9,7 @@ from .models import FIRST_YEAR, LAST_YEAR, MONEY_LIMIT, Activity, Revision
 class RealisationForm(forms.Form):
     """One payment order, as the satker's officer types it from the SP2D."""
 
-    activity = forms.ModelChoiceField(queryset=Activity.objects.none(), label=_("Activity"))
+    activity = forms.ModelChoiceField(queryset=Activity.objects.none(), label=pgettext_lazy("budget", "Activity"))
     payment_number = forms.CharField(label=_("Payment order number (SP2D)"), max_length=40)
     date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
     amount = RupiahField(label=_("Amount (Rp)"), min_value=1, max_value=MONEY_LIMIT)

@@ -19,7 +19,7 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 
 from programs.fields import parse_rupiah
 from programs.jobs import dispatch, run_job
@@ -335,7 +335,7 @@ def template_xlsx(allocation):
     sheet.write_row(1, 0, ["200601301011234", f"15-06-{allocation.year}", "25.000.000", "521211", "", _("Honorarium of the trainers")])
     sheet.set_column(0, len(HEADERS) - 1, 20)
     listing = workbook.add_worksheet(_("Activities")[:31])
-    listing.write_row(0, 0, [HEADERS["activity"], _("Activity"), _("Budget (Rp)"), _("Left to spend (Rp)")], bold)
+    listing.write_row(0, 0, [HEADERS["activity"], pgettext("budget", "Activity"), _("Budget (Rp)"), _("Left to spend (Rp)")], bold)
     for index, (pk, name, budget, realised) in enumerate(allocation.activities.exclude(status=Activity.Status.CANCELLED).order_by("pk").values_list("pk", "name", "budget", "realised").iterator(), start=1):
         listing.write_row(index, 0, [pk, name, budget, budget - realised])
     listing.set_column(1, 1, 60)
