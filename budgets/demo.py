@@ -118,10 +118,32 @@ def seed_year(*, user, year=YEAR, rng=None):
     Activity.objects.bulk_update(activities, ["realised"])
     Allocation.objects.bulk_update(allocations, ["ceiling", "planned", "realised"])
     WithdrawalPlan.objects.bulk_create(_plans(allocations, entries, user=user, rng=rng))
+    _partners_and_beneficiaries(activities, rng=rng)
     from .indicators import refresh
 
     refresh(year)
     return len(allocations)
+
+
+def _partners_and_beneficiaries(activities, *, rng):
+    """PPE trainings worked with the COVID-19 task force; each activity reached a few of its
+    province's registered businesses (as many as the demo registry holds)."""
+    from programs.models import Business, Organisation
+
+    task_force = Organisation.objects.filter(kind=Organisation.Kind.TASK_FORCE).first()
+    businesses = {}
+    for business_id, province_id in Business.objects.values_list("pk", "province_id"):
+        businesses.setdefault(province_id, []).append(business_id)
+    Partners, Beneficiaries = Activity.partners.through, Activity.beneficiaries.through
+    partners, beneficiaries = [], []
+    for activity in activities:
+        if task_force and activity.kind == Activity.Kind.PPE_BIMTEK:
+            partners.append(Partners(activity_id=activity.pk, organisation_id=task_force.pk))
+        own = businesses.get(activity.allocation.province_id, [])
+        for business_id in rng.choice(own, min(len(own), int(rng.integers(2, 8))), replace=False) if own else []:
+            beneficiaries.append(Beneficiaries(activity_id=activity.pk, business_id=int(business_id)))
+    Partners.objects.bulk_create(partners)
+    Beneficiaries.objects.bulk_create(beneficiaries)
 
 
 def _plans(allocations, entries, *, user, rng):

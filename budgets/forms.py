@@ -60,20 +60,43 @@ class ActivityForm(forms.ModelForm):
     actual_start = MonthField(label=_("Actual start month"), required=False)
     actual_end = MonthField(label=_("Actual end month"), required=False)
     budget = RupiahField(label=_("Budget (Rp)"), min_value=0, max_value=MONEY_LIMIT)
+    beneficiary_nibs = forms.CharField(
+        label=_("Businesses that benefited (NIB)"), required=False, widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("NIBs of the province's registered businesses, separated by commas, spaces or lines."),
+    )
 
     class Meta:
         model = Activity
         fields = ["kind", "name", "output", "unit", "target", "regency", "mode", "planned_start", "planned_end",
-                  "actual_start", "actual_end", "status", "status_reason", "budget", "partners"]
-        widgets = {"partners": forms.CheckboxSelectMultiple}
+                  "actual_start", "actual_end", "status", "status_reason", "budget", "partners", "events"]
+        widgets = {"partners": forms.CheckboxSelectMultiple, "events": forms.CheckboxSelectMultiple}
 
-    def __init__(self, *args, allocation, **kwargs):
+    def __init__(self, *args, allocation, user, **kwargs):
         super().__init__(*args, **kwargs)
-        from programs.models import Organisation, Regency
+        from programs.models import Business, Event, Organisation, Regency
 
+        self.allocation, self.businesses = allocation, Business.objects.visible_to(user).filter(province=allocation.province)
         self.fields["regency"].queryset = Regency.objects.filter(province=allocation.province).order_by("name")
         self.fields["partners"].queryset = Organisation.objects.exclude(kind__in=[Organisation.Kind.MARKETPLACE, Organisation.Kind.FOREIGN_BUYER]).order_by("name")
         self.fields["partners"].required = False
+        # The events the activity may have funded: those the province organised that year.
+        self.fields["events"].queryset = Event.objects.visible_to(user).filter(organiser_province=allocation.province, starts_at__year=allocation.year).order_by("starts_at")
+        self.fields["events"].required = False
+        if self.instance.pk and not self.is_bound:
+            self.initial["beneficiary_nibs"] = "\n".join(self.instance.beneficiaries.order_by("nib").values_list("nib", flat=True))
+
+    def clean_beneficiary_nibs(self):
+        import re
+
+        nibs = list(dict.fromkeys(re.findall(r"[^\s,;]+", self.cleaned_data["beneficiary_nibs"])))
+        if len(nibs) > 5000:
+            raise forms.ValidationError(_("At most 5,000 businesses per activity."))
+        found = dict(self.businesses.filter(nib__in=nibs).values_list("nib", "pk"))
+        unknown = [nib for nib in nibs if nib not in found]
+        if unknown:
+            raise forms.ValidationError(_("Not registered in %(province)s: %(nibs)s.") % {
+                "province": self.allocation.province.name, "nibs": ", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else "")})
+        return [found[nib] for nib in nibs]
 
     def clean(self):
         cleaned = super().clean()

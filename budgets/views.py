@@ -246,11 +246,12 @@ def activity_edit(request, activity):
 
 
 def _activity_form(request, allocation, activity):
-    form = ActivityForm(request.POST or None, instance=activity, allocation=allocation)
+    form = ActivityForm(request.POST or None, instance=activity, allocation=allocation, user=request.user)
     if request.method == "POST" and form.is_valid():
         activity = form.save(commit=False)
+        data = form.cleaned_data
         try:
-            services.activity_save(user=request.user, activity=activity, partners=form.cleaned_data["partners"])
+            services.activity_save(user=request.user, activity=activity, partners=data["partners"], events=data["events"], beneficiaries=data["beneficiary_nibs"])
         except ValidationError as error:
             _show_errors(form, error)
         else:

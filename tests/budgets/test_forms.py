@@ -135,3 +135,27 @@ def test_staff_open_an_allocation_once_per_province_and_year(client, staff_user,
     assert Allocation.objects.count() == 1
     client.force_login(officer)
     assert client.post(url, {**data, "year": "2023"}).status_code == 403
+
+
+def test_an_activity_names_the_events_it_funded_and_the_businesses_that_benefited(client, officer, allocation, jabar, kalsel):
+    from tests.factories import BusinessFactory, make_event
+
+    import datetime as dt
+
+    workshop = make_event(organiser_province=jabar)
+    from programs.models import Event
+
+    Event.objects.filter(pk=workshop.pk).update(starts_at=dt.datetime(2020, 6, 15, 2, tzinfo=dt.UTC))
+    ours = [BusinessFactory(province=jabar) for _ in range(3)]
+    theirs = BusinessFactory(province=kalsel)
+    client.force_login(officer)
+    url = reverse("budget-activity-create", args=[allocation.pk])
+    refused = client.post(url, activity_form(events=[workshop.pk], beneficiary_nibs=f"{ours[0].nib}, {theirs.nib}"))
+    assert theirs.nib in " ".join(refused.context["form"].errors["beneficiary_nibs"])
+    assert not Activity.objects.exists()
+    client.post(url, activity_form(events=[workshop.pk], beneficiary_nibs="\n".join(business.nib for business in ours)))
+    activity = Activity.objects.get()
+    assert list(activity.events.all()) == [workshop]
+    assert set(activity.beneficiaries.all()) == set(ours)
+    page = client.get(reverse("budget-activity", args=[activity.pk])).content.decode()
+    assert workshop.title in page and "3 IKM menerima manfaat." in page
