@@ -3,7 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.models import Province
 
-from .models import Activity, Allocation, Indicator, Realisation, Revision, WithdrawalPlan
+from .models import Activity, Allocation, Indicator, OutputReport, Realisation, Revision, WithdrawalPlan
 
 
 class AllocationFilterSet(django_filters.FilterSet):
@@ -60,3 +60,12 @@ class WithdrawalPlanFilterSet(django_filters.FilterSet):
     class Meta:
         model = WithdrawalPlan
         fields = ["allocation", "year", "province"]
+
+
+class OutputReportFilterSet(django_filters.FilterSet):
+    year = django_filters.NumberFilter(field_name="activity__allocation__year", label=_("Fiscal year"))
+    province = django_filters.CharFilter(field_name="activity__allocation__province__code", label=_("Province"))
+
+    class Meta:
+        model = OutputReport
+        fields = ["activity", "year", "province"]

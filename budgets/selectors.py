@@ -180,3 +180,12 @@ def outputs_by_province(user, year):
     rows = [{**row, "cells": [row["volumes"].get(unit, 0) for unit in ordered_units]} for _code, row in sorted(provinces.items())]
     totals = [sum(row["cells"][index] for row in rows) for index in range(len(ordered_units))]
     return rows, [(unit, labels[unit]) for unit in ordered_units], totals
+
+
+def activity_rows(allocation):
+    """Every activity of the allocation with its output to date, for the XLSX download."""
+    from django.db.models import OuterRef, Subquery
+    from django.db.models.functions import Coalesce
+
+    output = OutputReport.objects.filter(activity=OuterRef("pk")).values("activity").annotate(total=Sum("volume")).values("total")
+    return allocation.activities.select_related("regency").annotate(output_total=Coalesce(Subquery(output), 0)).order_by("planned_start", "id")

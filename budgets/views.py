@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from programs.models import Province
@@ -123,7 +123,22 @@ ALLOCATIONS = Allocation.objects.select_related("province")
 @action_required("view", ALLOCATIONS, lookup="pk")
 def province_page(request, allocation):
     """A province's year: activities, what is left, what is late; officers record spending here."""
+    if request.GET.get("format") == "xlsx":
+        return _activities_xlsx(allocation)
     return _province(request, allocation, form=None, may_enter=can(request.user, "enter", allocation))
+
+
+def _activities_xlsx(allocation):
+    return _xlsx({
+        "title": f"{allocation.province.name} {allocation.year}",
+        "columns": [(_("ID"), "int"), (pgettext("budget", "Activity"), "text"), (_("Kind"), "text"), (_("Output"), "text"), (_("Regency or city"), "text"),
+                    (_("Planned start month"), "text"), (_("Planned end month"), "text"), (_("Status"), "text"), (_("Budget (Rp)"), "rupiah"),
+                    (_("Realised (Rp)"), "rupiah"), (_("Left to spend (Rp)"), "rupiah"), (_("Target volume"), "int"), (_("Output to date"), "int"), (_("Unit"), "text")],
+        "rows": [[activity.pk, activity.name, str(activity.get_kind_display()), activity.output, activity.regency.name if activity.regency else "",
+                  activity.planned_start.strftime("%m-%Y"), activity.planned_end.strftime("%m-%Y"), str(activity.get_status_display()), activity.budget,
+                  activity.realised, activity.left, activity.target, activity.output_total, str(activity.get_unit_display())]
+                 for activity in selectors.activity_rows(allocation).iterator(chunk_size=2000)],
+    }, f"kegiatan-dekon-{allocation.province.code}-{allocation.year}.xlsx")
 
 
 def _province(request, allocation, *, form, may_enter):

@@ -3,7 +3,7 @@ from rest_framework import serializers
 from programs.models import Business, Event, Organisation, Province, Regency
 
 from .. import services
-from ..models import MONEY_LIMIT, Activity, Allocation, Indicator, Realisation, Revision, WithdrawalPlan
+from ..models import MONEY_LIMIT, Activity, Allocation, Indicator, OutputReport, Realisation, Revision, WithdrawalPlan
 
 
 def _user(serializer):
@@ -147,3 +147,25 @@ class WithdrawalPlanSerializer(serializers.ModelSerializer):
 
     def create(self, validated_data):
         return services.plan_save(user=_user(self), allocation=validated_data["allocation"], months=validated_data["months"])
+
+
+class OutputReportSerializer(serializers.ModelSerializer):
+    """What an activity produced in one month (``month`` is any day of it; a month already
+    reported is corrected, not added twice)."""
+
+    activity = serializers.PrimaryKeyRelatedField(queryset=Activity.objects.all())
+    volume = serializers.IntegerField(min_value=0, max_value=100_000_000)
+
+    class Meta:
+        model = OutputReport
+        fields = ["id", "activity", "month", "volume", "evidence", "updated_at"]
+        read_only_fields = ["updated_at"]
+        validators = []
+
+    def validate_activity(self, activity):
+        if not Activity.objects.visible_to(_user(self)).filter(pk=activity.pk).exists():
+            raise serializers.ValidationError(serializers.PrimaryKeyRelatedField.default_error_messages["does_not_exist"].format(pk_value=activity.pk))
+        return activity
+
+    def create(self, validated_data):
+        return services.output_report_save(user=_user(self), **validated_data)

@@ -1,4 +1,4 @@
-from .views import ActivityViewSet, AllocationViewSet, IndicatorViewSet, RealisationViewSet, RevisionViewSet, WithdrawalPlanViewSet
+from .views import ActivityViewSet, AllocationViewSet, IndicatorViewSet, OutputReportViewSet, RealisationViewSet, RevisionViewSet, WithdrawalPlanViewSet
 
 
 def register(router):
@@ -8,3 +8,4 @@ def register(router):
     router.register("budget-realisations", RealisationViewSet, basename="budget-realisation")
     router.register("budget-indicators", IndicatorViewSet, basename="budget-indicator")
     router.register("budget-plans", WithdrawalPlanViewSet, basename="budget-plan")
+    router.register("budget-outputs", OutputReportViewSet, basename="budget-output")

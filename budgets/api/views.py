@@ -9,9 +9,11 @@ from rest_framework.response import Response
 from programs.api.base import ScopedCreateReadViewSet, ScopedModelViewSet, ScopedReadOnlyModelViewSet
 
 from .. import services
-from ..filtersets import ActivityFilterSet, AllocationFilterSet, IndicatorFilterSet, RealisationFilterSet, RevisionFilterSet, WithdrawalPlanFilterSet
-from ..models import Activity, Allocation, Indicator, Realisation, Revision, WithdrawalPlan
-from .serializers import ActivitySerializer, AllocationSerializer, IndicatorSerializer, RealisationSerializer, RevisionSerializer, WithdrawalPlanSerializer
+from ..filtersets import ActivityFilterSet, AllocationFilterSet, IndicatorFilterSet, OutputReportFilterSet, RealisationFilterSet, RevisionFilterSet, WithdrawalPlanFilterSet
+from ..models import Activity, Allocation, Indicator, OutputReport, Realisation, Revision, WithdrawalPlan
+from .serializers import (
+    ActivitySerializer, AllocationSerializer, IndicatorSerializer, OutputReportSerializer, RealisationSerializer, RevisionSerializer, WithdrawalPlanSerializer,
+)
 
 #: Realisation entries per bulk request.
 BULK_MAX = 1000
@@ -108,3 +110,11 @@ class WithdrawalPlanViewSet(ScopedCreateReadViewSet):
     queryset = WithdrawalPlan.objects.select_related("allocation")
     serializer_class = WithdrawalPlanSerializer
     filterset_class = WithdrawalPlanFilterSet
+
+
+class OutputReportViewSet(ScopedCreateReadViewSet):
+    """Monthly output reports of activities (masks made, participants trained, …)."""
+
+    queryset = OutputReport.objects.select_related("activity")
+    serializer_class = OutputReportSerializer
+    filterset_class = OutputReportFilterSet

@@ -105,3 +105,22 @@ def test_withdrawal_plan_versions(officer, allocation):
     assert too_much.status_code == 400
     assert too_much.json()["months"] == ["Rencana berjumlah Rp 1.200.000.000, melebihi Rp 500.000.000 yang tersedia."]
     assert api.post("/api/v1/budget-plans/", {"allocation": allocation.pk, "months": [1] * 11}, format="json").status_code == 400
+
+
+def test_output_reports_through_the_api_correct_a_month_and_stay_in_scope(officer, other_officer, activity):
+    from budgets.models import OutputReport
+
+    report = {"activity": activity.pk, "month": "2020-07-15", "volume": 1_200, "evidence": "BA serah terima"}
+    assert api_for(officer).post("/api/v1/budget-outputs/", report, format="json").status_code == 201
+    assert api_for(officer).post("/api/v1/budget-outputs/", {**report, "volume": 1_500}, format="json").status_code == 201
+    stored = OutputReport.objects.get()
+    assert (stored.month.isoformat(), stored.volume) == ("2020-07-01", 1_500)
+    outside = api_for(officer).post("/api/v1/budget-outputs/", {**report, "month": "2021-01-01"}, format="json")
+    assert outside.status_code == 400 and outside.json()["month"] == ["Tanggal harus berada dalam tahun anggaran 2020."]
+    negative = api_for(officer).post("/api/v1/budget-outputs/", {**report, "volume": -1}, format="json")
+    assert negative.status_code == 400 and "volume" in negative.json()
+    # Another province's officer may read the closed year's figures elsewhere, but not write these.
+    assert api_for(other_officer).post("/api/v1/budget-outputs/", report, format="json").status_code in (400, 403)
+    assert [row["volume"] for row in api_for(officer).get("/api/v1/budget-outputs/", {"year": 2020}).json()["results"]] == [1_500]
+    assert api_for(other_officer).get("/api/v1/budget-outputs/").json()["results"] == []
+    assert OutputReport.objects.count() == 1

@@ -134,3 +134,20 @@ def test_the_outputs_ministers_quote_add_up(client, db):
     assert {output["unit"]: output["volume"] for output in page.context["outputs"]} == expected
     assert expected["masks"] >= 100_000 + 3_000  # South Kalimantan's order and Central Sulawesi's masks at least
     assert 'data-output="masks"' in page.content.decode()
+
+
+def test_the_province_activities_download_with_their_output_to_date(client, officer, jabar):
+    from budgets.models import OutputReport
+
+    allocation = make_allocation(jabar, ceiling=100_000_000)
+    first = make_activity(allocation, budget=30_000_000, unit="masks", target=3_000)
+    make_activity(allocation, budget=20_000_000, name="Pendampingan IKM")
+    for month, volume in ((7, 1_000), (8, 1_800)):
+        OutputReport.objects.create(activity=first, month=datetime.date(2020, month, 1), volume=volume, entered_by=officer)
+    services.realisation_add(user=officer, activity=first, payment_number="A-1", date=datetime.date(2020, 7, 2), amount=12_000_000, account="521211")
+    client.force_login(officer)
+    download = client.get(reverse("budget-province", args=[allocation.pk]), {"format": "xlsx"})
+    table = pd.read_excel(io.BytesIO(download.content), engine="calamine", header=3)
+    assert list(table["ID"]) == [first.pk, first.pk + 1]
+    assert list(table["Output sampai saat ini"]) == [2_800, 0]
+    assert list(table["Sisa anggaran (Rp)"]) == [18_000_000, 20_000_000]

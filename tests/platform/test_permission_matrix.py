@@ -187,7 +187,7 @@ def world(db, settings, tmp_path):
     from budgets.models import WithdrawalPlan
 
     plan = WithdrawalPlan.objects.create(allocation=allocation, version=1, months=[0] * 12, created_by=actors["officer"])
-    from budgets.models import RealisationImport
+    from budgets.models import OutputReport, RealisationImport
 
     budget_upload = RealisationImport.objects.create(allocation=allocation, user=actors["officer"], original_name="sp2d.csv", status="rejected")
     budget_upload.file.save("sp2d.csv", ContentFile(b"Nomor SP2D\n1\n"), save=False)
@@ -202,6 +202,7 @@ def world(db, settings, tmp_path):
         "budgets.allocation": allocation, "budgets.activity": activity, "budgets.revision": revision, "budgets.realisation": realisation,
         "budgets.indicator": Indicator.objects.filter(province=jabar, month=12).first(), "budgets.withdrawalplan": plan,
         "budgets.realisationimport": budget_upload,
+        "budgets.outputreport": OutputReport.objects.create(activity=activity, month=datetime.date(2020, 7, 1), volume=10, entered_by=actors["officer"]),
     }
     return actors, samples, business
 
