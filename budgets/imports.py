@@ -173,88 +173,105 @@ def check(frame, *, allocation):
 def write(rows, *, allocation, user):
     """Check the sums on locked rows and write every new payment order with its history, in
     the caller's transaction. Returns ``(created, unchanged, errors)``; with errors nothing is
-    written (the caller rolls back)."""
-    errors = []
+    written (the caller rolls back).
+
+    Set-based: the rows are copied into a staging table, and the comparison with what is
+    recorded, the sums per activity and the insert are each one statement."""
     # The locking rule of budgets.services: the allocation row first, then its activities.
     allocation = Allocation.objects.select_for_update().get(pk=allocation.pk)
+    with connection.cursor() as cursor:
+        # The commit need not wait for its WAL to reach the disk: the import's own status,
+        # written after it by an ordinary commit, flushes it (the log is written in order).
+        cursor.execute("SET LOCAL synchronous_commit TO off")
     ids = sorted({int(value) for value in rows["activity_id"].unique()})
     activities = {activity.pk: activity for activity in Activity.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-    existing = {
-        number: (activity_id, amount, date, account)
-        for number, activity_id, amount, date, account in Realisation.objects.filter(
-            allocation=allocation, payment_number__in=list(rows["payment_number"]),
-        ).values_list("payment_number", "activity_id", "amount", "date", "account")
-    }
-    is_new = np.ones(len(rows), dtype=bool)
-    if existing:
-        for position, (row, number, activity_id, amount, date, account) in enumerate(
-            zip(rows.index, rows["payment_number"], rows["activity_id"], rows["amount"], rows["date"], rows["account"])
-        ):
-            stored = existing.get(number)
-            if stored is None:
-                continue
-            is_new[position] = False
-            if stored != (activity_id, amount, date, account):
-                errors.append((row, "payment_number", _(
-                    "Payment order %(number)s is already recorded with %(amount)s on %(date)s; a payment number is used once."
-                ) % {"number": number, "amount": rupiah(stored[1]), "date": stored[2].strftime("%d-%m-%Y")}))
-    new = rows[is_new]
-    spent = new.groupby("activity_id")["amount"].sum()
-    for activity_id, total in spent.items():
-        activity = activities[int(activity_id)]
+    with connection.cursor() as cursor:
+        _stage(cursor, rows)
+        # Payment orders already recorded: the same figures are left alone, others are errors.
+        cursor.execute(
+            """SELECT s.row_no, s.payment_number, r.amount, r.date FROM realisation_stage s
+               JOIN budgets_realisation r ON r.allocation_id = %s AND r.payment_number = s.payment_number
+               WHERE (r.activity_id, r.amount, r.date, r.account) IS DISTINCT FROM (s.activity_id, s.amount, s.date, s.account)
+               ORDER BY s.row_no LIMIT 10000""",
+            [allocation.pk],
+        )
+        errors = [(row, "payment_number", _(
+            "Payment order %(number)s is already recorded with %(amount)s on %(date)s; a payment number is used once."
+        ) % {"number": number, "amount": rupiah(amount), "date": date.strftime("%d-%m-%Y")}) for row, number, amount, date in cursor.fetchall()]
+        if errors:
+            return 0, 0, errors
+        cursor.execute(
+            "DELETE FROM realisation_stage s USING budgets_realisation r WHERE r.allocation_id = %s AND r.payment_number = s.payment_number",
+            [allocation.pk],
+        )
+        unchanged = cursor.rowcount
+        cursor.execute("SELECT activity_id, sum(amount), array_agg(row_no ORDER BY row_no) FROM realisation_stage GROUP BY 1")
+        spent = cursor.fetchall()
+    for activity_id, total, row_numbers in spent:
+        activity = activities[activity_id]
         left = activity.budget - activity.realised
         if total > left:
             message = _("The file's new payments for activity %(id)s add up to %(total)s; only %(left)s is left to spend on it.") % {
                 "id": activity.pk, "total": rupiah(int(total)), "left": rupiah(max(left, 0))}
-            errors.extend((row, "amount", message) for row in new.index[new["activity_id"] == activity_id])
-    total = int(new["amount"].sum()) if len(new) else 0
+            errors.extend((row, "amount", message) for row in row_numbers)
+    total = sum(int(amount) for _activity, amount, _rows in spent)
     left = allocation.available - allocation.realised
     if total > left and not errors:
         raise FileRefused(_("The file's new payments add up to %(total)s; only %(left)s of the allocation (ceiling less blocked) is left to spend.") % {
             "total": rupiah(total), "left": rupiah(max(left, 0))})
-    if errors or new.empty:
-        return 0, len(rows) - len(new), errors
-    _insert(new, allocation=allocation, user=user)
+    if errors or not spent:
+        return 0, unchanged, errors
+    created = _insert(allocation=allocation, user=user)
     with connection.cursor() as cursor:
         cursor.execute(
             "UPDATE budgets_activity a SET realised = a.realised + s.total, updated_at = now() "
             "FROM unnest(%s::bigint[], %s::bigint[]) AS s(id, total) WHERE a.id = s.id",
-            [[int(key) for key in spent.index], [int(value) for value in spent.to_numpy()]],
+            [[activity_id for activity_id, _total, _rows in spent], [int(amount) for _activity, amount, _rows in spent]],
         )
         cursor.execute("UPDATE budgets_allocation SET realised = realised + %s, updated_at = now() WHERE id = %s", [total, allocation.pk])
     _indicators_changed(allocation.year)
-    return len(new), len(rows) - len(new), errors
+    return created, unchanged, errors
 
 
-def _insert(new, *, allocation, user):
-    """COPY the new payment orders into a staging table, then insert them and their history
-    ('+' entries by ``user``) in one statement."""
+_STAGE_COLUMNS = ["row_no", "activity_id", "payment_number", "date", "amount", "account", "description"]
+
+
+def _stage(cursor, rows):
+    """COPY the checked rows (with their spreadsheet row numbers) into a temporary table."""
     out = pd.DataFrame({
-        "activity_id": new["activity_id"].astype("int64"), "payment_number": new["payment_number"].astype(str),
-        "date": new["date"].map(lambda value: value.isoformat()), "amount": new["amount"].astype("int64"),
-        "account": new["account"].astype(str), "description": new["description"].astype(str),
+        "row_no": rows.index.astype("int64"), "activity_id": rows["activity_id"].astype("int64"), "payment_number": rows["payment_number"].astype(str),
+        "date": [value.isoformat() for value in rows["date"]], "amount": rows["amount"].astype("int64"),
+        "account": rows["account"].astype(str), "description": rows["description"].astype(str),
     })
     buffer = io.StringIO()
     out.to_csv(buffer, index=False, header=False)
     buffer.seek(0)
+    # Dropped at commit; dropped here too for a second import in the same transaction.
+    cursor.execute("DROP TABLE IF EXISTS pg_temp.realisation_stage")
+    cursor.execute(
+        "CREATE TEMP TABLE realisation_stage (row_no int, activity_id bigint, payment_number text, date date, amount bigint, account text, description text) ON COMMIT DROP"
+    )
+    cursor.cursor.copy_expert(f"COPY realisation_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)", buffer)
+
+
+def _insert(*, allocation, user):
+    """Insert the staged payment orders and their history ('+' entries by ``user``) in one
+    statement; returns how many."""
     columns = ["allocation_id", "activity_id", "payment_number", "date", "amount", "account", "description", "entered_by_id", "created_at"]
     history = Realisation.history.model._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
-            "CREATE TEMP TABLE realisation_stage (activity_id bigint, payment_number text, date date, amount bigint, account text, description text) ON COMMIT DROP"
-        )
-        cursor.cursor.copy_expert("COPY realisation_stage FROM STDIN WITH (FORMAT csv)", buffer)
-        cursor.execute(
             f"""WITH written AS (
                     INSERT INTO budgets_realisation ({", ".join(columns)})
                     SELECT %(allocation)s, activity_id, payment_number, date, amount, account, description, %(user)s, %(now)s
-                    FROM realisation_stage ORDER BY payment_number
+                    FROM realisation_stage
                     RETURNING id, {", ".join(columns)}
                 )
                 INSERT INTO {history} (id, {", ".join(columns)}, history_date, history_change_reason, history_type, history_user_id)
                 SELECT id, {", ".join(columns)}, %(now)s, %(reason)s, '+', %(user)s FROM written""",
             {"allocation": allocation.pk, "user": user.pk, "now": timezone.now(), "reason": "import"},
         )
+        return cursor.rowcount
 
 
 # --- the job ----------------------------------------------------------------------------------

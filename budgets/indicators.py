@@ -14,7 +14,8 @@ For each allocation of a fiscal year and each month m (cumulative to the end of 
   achievement — over those that exist.
 
 One statement per year replaces the year's rows in one transaction: readers see the previous
-set or the new one.
+set or the new one. A second (``FIGURES_SQL``) writes, per province, the activities late, the
+output volume per unit and the activity budgets per kind that the national pages show.
 """
 import logging
 import time
@@ -93,11 +94,26 @@ INDICATORS_SQL = """
 """
 
 
+FIGURES_SQL = """
+    INSERT INTO budgets_provincefigures (year, province_id, late_activities, outputs, budgets_by_kind, computed_at)
+    SELECT a.year, a.province_id,
+           (SELECT count(*) FROM budgets_activity t WHERE t.allocation_id = a.id AND t.planned_end < %(month_start)s
+                AND t.status NOT IN ('done', 'cancelled')),
+           COALESCE((SELECT jsonb_object_agg(x.unit, x.volume) FROM (
+                SELECT t.unit, sum(o.volume) AS volume FROM budgets_outputreport o JOIN budgets_activity t ON t.id = o.activity_id
+                WHERE t.allocation_id = a.id GROUP BY 1) x), '{}'),
+           COALESCE((SELECT jsonb_object_agg(y.kind, y.budget) FROM (
+                SELECT t.kind, sum(t.budget) AS budget FROM budgets_activity t WHERE t.allocation_id = a.id AND t.status <> 'cancelled' GROUP BY 1) y), '{}'),
+           %(now)s
+    FROM budgets_allocation a WHERE a.year = %(year)s
+"""
+
+
 def refresh(year):
     """Recompute the indicators of ``year``; return the number of rows and seconds."""
     weights = IndicatorWeights.current()
     params = {
-        "year": year, "now": timezone.now(), "q1": QUARTER_TARGETS[1], "q2": QUARTER_TARGETS[2], "q3": QUARTER_TARGETS[3], "q4": QUARTER_TARGETS[4],
+        "year": year, "now": timezone.now(), "month_start": timezone.localdate().replace(day=1), "q1": QUARTER_TARGETS[1], "q2": QUARTER_TARGETS[2], "q3": QUARTER_TARGETS[3], "q4": QUARTER_TARGETS[4],
         "w_absorption": float(weights.absorption), "w_rpd": float(weights.rpd_deviation), "w_revisions": float(weights.revisions), "w_output": float(weights.output),
     }
     started = time.perf_counter()
@@ -106,6 +122,8 @@ def refresh(year):
         cursor.execute("DELETE FROM budgets_indicator WHERE year = %s", [year])
         cursor.execute(INDICATORS_SQL, params)
         rows = cursor.rowcount
+        cursor.execute("DELETE FROM budgets_provincefigures WHERE year = %s", [year])
+        cursor.execute(FIGURES_SQL, params)
     seconds = time.perf_counter() - started
     logger.info("budget indicators of %s: %d rows in %.2f s", year, rows, seconds)
     return rows, seconds

@@ -271,7 +271,8 @@ class RealisationQuerySet(ScopedQuerySet):
 class Realisation(models.Model):
     """Money spent: one payment order (SP2D) of the satker, charged to one activity."""
 
-    allocation = models.ForeignKey(Allocation, verbose_name=_("allocation"), on_delete=models.PROTECT, related_name="realisations")
+    # Looked up through the unique (allocation, payment number) index: no index of its own.
+    allocation = models.ForeignKey(Allocation, verbose_name=_("allocation"), on_delete=models.PROTECT, related_name="realisations", db_index=False)
     activity = models.ForeignKey(Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="realisations")
     payment_number = models.CharField(_("payment order number (SP2D)"), max_length=40)
     date = models.DateField(_("date"))
@@ -283,7 +284,10 @@ class Realisation(models.Model):
     entered_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    history = HistoricalRecords()
+    # History is read per entry (by id), never searched by these: their indexes, and a
+    # foreign-key check of the user on every row, would only slow down the uploads that
+    # write 100,000 entries at once (users are never deleted: accounts are deactivated).
+    history = HistoricalRecords(no_db_index=["allocation", "activity", "entered_by"], user_db_constraint=False)
     objects = RealisationQuerySet.as_manager()
 
     class Meta:
@@ -382,6 +386,28 @@ class Indicator(models.Model):
     class Meta:
         ordering = ["year", "province", "month"]
         constraints = [models.UniqueConstraint(fields=["year", "province", "month"], name="one_indicator_per_province_month")]
+
+
+class ProvinceFigures(models.Model):
+    """What the national pages show per province and fiscal year besides the indicators:
+    activities late (as of the refresh), output volume per unit and activity budgets per kind.
+    Written only by :mod:`budgets.indicators`, with the indicators, so the ranking, outputs and
+    refocusing pages read 38 rows instead of adding up millions."""
+
+    year = models.PositiveSmallIntegerField()
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
+    late_activities = models.PositiveIntegerField()
+    #: unit code → Σ reported volume
+    outputs = models.JSONField(default=dict)
+    #: activity kind code → Σ budget of the activities not cancelled
+    budgets_by_kind = models.JSONField(default=dict)
+    computed_at = models.DateTimeField()
+
+    objects = IndicatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["year", "province"]
+        constraints = [models.UniqueConstraint(fields=["year", "province"], name="one_figures_row_per_province_year")]
 
 
 class RealisationImportQuerySet(ScopedQuerySet):

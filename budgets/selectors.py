@@ -23,11 +23,9 @@ def quarter_target(year, today=None):
 def ranking(user, year):
     """Provinces ranked by absorption (realised ÷ current ceiling) for ``year``."""
     rows = list(Allocation.objects.visible_to(user).filter(year=year).select_related("province__parent_2020"))
-    late = dict(
-        late_activities().filter(allocation__in=[row.pk for row in rows]).values("allocation_id").annotate(count=Count("id")).values_list("allocation_id", "count")
-    )
+    late = dict(_figures(user, year).values_list("province_id", "late_activities"))
     for row in rows:
-        row.late = late.get(row.pk, 0)
+        row.late = late.get(row.province_id, 0)
     rows.sort(key=lambda row: (-(row.absorption or 0), row.province.code))
     return rows
 
@@ -39,16 +37,22 @@ def late_activities(today=None):
     return Activity.objects.filter(planned_end__lt=today.replace(day=1)).exclude(status__in=[Activity.Status.DONE, Activity.Status.CANCELLED])
 
 
+def _figures(user, year):
+    """The per-province figures the refresh wrote (see budgets.indicators), as ``user`` may see."""
+    from .models import ProvinceFigures
+
+    return ProvinceFigures.objects.visible_to(user).filter(year=year)
+
+
 def outputs(user, year):
     """What the year's activities produced, by unit (masks, hazmat suits, participants, …),
-    over the allocations ``user`` may see: the figures ministers quote."""
-    visible = Allocation.objects.visible_to(user).filter(year=year).values("pk")
+    over the provinces ``user`` may see: the figures ministers quote."""
     labels = dict(Activity.Unit.choices)
-    rows = (
-        OutputReport.objects.filter(activity__allocation__in=visible)
-        .values("activity__unit").annotate(volume=Sum("volume")).order_by("-volume")
-    )
-    return [{"unit": row["activity__unit"], "label": labels.get(row["activity__unit"], row["activity__unit"]), "volume": row["volume"]} for row in rows]
+    volumes = {}
+    for figures in _figures(user, year).only("outputs"):
+        for unit, volume in figures.outputs.items():
+            volumes[unit] = volumes.get(unit, 0) + volume
+    return [{"unit": unit, "label": labels.get(unit, unit), "volume": volume} for unit, volume in sorted(volumes.items(), key=lambda item: -item[1])]
 
 
 def totals(rows):
@@ -146,17 +150,12 @@ def refocusing(user, year):
     what the activities now fund by kind; with national totals by kind."""
     visible = Allocation.objects.visible_to(user).filter(year=year)
     rows = list(visible.select_related("province").annotate(revision_count=Count("revisions")).order_by("province__code"))
-    by_kind = {}
-    for allocation_id, kind, budget in (
-        Activity.objects.filter(allocation__in=visible.values("pk")).exclude(status=Activity.Status.CANCELLED)
-        .values("allocation_id", "kind").annotate(budget=Sum("budget")).values_list("allocation_id", "kind", "budget")
-    ):
-        by_kind.setdefault(allocation_id, {})[kind] = budget
+    by_kind = dict(_figures(user, year).values_list("province_id", "budgets_by_kind"))
     kinds = [(code, label) for code, label in Activity.Kind.choices]
     national = {code: 0 for code, _label in kinds}
     for row in rows:
         row.change = row.ceiling - row.original_ceiling
-        row.kinds = [by_kind.get(row.pk, {}).get(code, 0) for code, _label in kinds]
+        row.kinds = [by_kind.get(row.province_id, {}).get(code, 0) for code, _label in kinds]
         for (code, _label), amount in zip(kinds, row.kinds):
             national[code] += amount
     return rows, kinds, [(code, label, national[code]) for code, label in kinds]
@@ -164,22 +163,13 @@ def refocusing(user, year):
 
 def outputs_by_province(user, year):
     """Output volume per province and unit for ``year`` (units as columns, the ones reported)."""
-    visible = Allocation.objects.visible_to(user).filter(year=year).values("pk")
-    cells = (
-        OutputReport.objects.filter(activity__allocation__in=visible)
-        .values("activity__allocation__province__code", "activity__allocation__province__name", "activity__unit")
-        .annotate(volume=Sum("volume"))
-    )
     labels = dict(Activity.Unit.choices)
-    provinces, units = {}, set()
-    for cell in cells:
-        code = cell["activity__allocation__province__code"]
-        provinces.setdefault(code, {"code": code, "name": cell["activity__allocation__province__name"], "volumes": {}})["volumes"][cell["activity__unit"]] = cell["volume"]
-        units.add(cell["activity__unit"])
-    ordered_units = [code for code, _label in Activity.Unit.choices if code in units]
-    rows = [{**row, "cells": [row["volumes"].get(unit, 0) for unit in ordered_units]} for _code, row in sorted(provinces.items())]
-    totals = [sum(row["cells"][index] for row in rows) for index in range(len(ordered_units))]
-    return rows, [(unit, labels[unit]) for unit in ordered_units], totals
+    figures = list(_figures(user, year).select_related("province").order_by("province__code"))
+    reported = {unit for row in figures for unit in row.outputs}
+    units = [code for code, _label in Activity.Unit.choices if code in reported]
+    rows = [{"code": row.province.code, "name": row.province.name, "cells": [row.outputs.get(unit, 0) for unit in units]} for row in figures if row.outputs]
+    totals = [sum(row["cells"][index] for row in rows) for index in range(len(units))]
+    return rows, [(unit, labels[unit]) for unit in units], totals
 
 
 def activity_rows(allocation):

@@ -154,6 +154,7 @@ def activity_save(*, user, activity, events=None, beneficiaries=None, partners=N
         activity.beneficiaries.set(beneficiaries)
     if partners is not None:
         activity.partners.set(partners)
+    _indicators_changed(allocation.year)
     return activity
 
 
@@ -170,6 +171,7 @@ def activity_delete(*, user, activity):
     _by(user, allocation, activity)
     activity.delete()
     allocation.save(update_fields=["planned", "updated_at"])
+    _indicators_changed(allocation.year)
 
 
 # --- withdrawal plan --------------------------------------------------------------------------

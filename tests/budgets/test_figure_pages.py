@@ -37,7 +37,10 @@ def test_the_province_curve_is_the_cumulative_spending_and_plan(client, officer,
 
 
 def test_refocusing_compares_ceilings_and_sums_activity_budgets_by_kind(client, staff_user, year):  # noqa: F811
+    from budgets import indicators
+
     Activity.objects.filter(pk=Activity.objects.order_by("pk").first().pk).update(kind="mentoring")
+    indicators.refresh(2020)  # what the write's debounced refresh does
     client.force_login(staff_user)
     page = client.get(reverse("budget-refocusing"), {"year": 2020})
     activities = pd.DataFrame.from_records(Activity.objects.exclude(status="cancelled").values("kind", "budget", "allocation__province__code"))
@@ -74,3 +77,20 @@ def test_the_map_colours_provinces_formed_after_2020_with_their_parent(client, s
     assert shapes["91"]["absorption"] == pytest.approx(240 / 400)
     assert sorted(shapes["91"]["members"]) == sorted([papua.name, papua_selatan.name])
     assert shapes["32"]["absorption"] == pytest.approx(0.95)
+
+
+def test_the_ranking_counts_the_activities_late(client, staff_user, year):  # noqa: F811
+    """Late: planned to end before this month, neither done nor cancelled (as of the refresh)."""
+    import datetime
+
+    from budgets import indicators
+
+    Activity.objects.filter(pk=Activity.objects.order_by("pk").first().pk).update(status="done")
+    Activity.objects.filter(pk=Activity.objects.order_by("pk").last().pk).update(status="cancelled", status_reason="PSBB")
+    indicators.refresh(2020)
+    activities = pd.DataFrame.from_records(Activity.objects.values("allocation__province__code", "status", "planned_end"))
+    month_start = datetime.date.today().replace(day=1)
+    late = activities[(activities.planned_end < month_start) & ~activities.status.isin(["done", "cancelled"])].groupby("allocation__province__code").size()
+    client.force_login(staff_user)
+    rows = client.get(reverse("budget-ranking"), {"year": 2020}).context["rows"]
+    assert {row.province.code: row.late for row in rows} == {code: int(late.get(code, 0)) for code in ("32", "63", "72")}
