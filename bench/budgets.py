@@ -94,7 +94,11 @@ def main():
     cases = [
         ("staff", staff, f"ranking page ({year})", f"/budgets/?year={year}"),
         ("public", None, f"ranking page, public ({year})", f"/budgets/?year={year}"),
+        ("staff", staff, f"indicators page ({year})", f"/budgets/indicators/?year={year}&month=9"),
+        ("staff", staff, f"refocusing page ({year})", f"/budgets/refocusing/?year={year}"),
+        ("public", None, f"outputs page, public ({year})", f"/budgets/outputs/?year={year}"),
         ("officer 32", officer, "province page (2,000 activities)", f"/budgets/allocations/{allocation.pk}/"),
+        ("officer 32", officer, "activity page", f"/budgets/activities/{allocation.activities.order_by('pk').first().pk}/"),
         ("staff", staff, "API indicators, one year, all provinces", f"/api/v1/budget-indicators/?year={year}&month=12"),
         ("officer 32", officer, "API indicators, own province, one year", f"/api/v1/budget-indicators/?year={year}&province=32"),
     ]
