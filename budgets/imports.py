@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _, pgettext
 
 from programs.fields import parse_rupiah
 from programs.jobs import dispatch, run_job
-from programs.uploads import FileRefused, finish_job, header_problems, keep_rejection, map_headers, read_table
+from programs.uploads import FileRefused, finish_job, header_problems, keep_rejection, map_headers, parse_date_cell, parse_distinct, read_table
 
 from .models import MONEY_LIMIT, Activity, Allocation, Realisation, RealisationImport
 from .services import _indicators_changed, rupiah
@@ -43,7 +43,6 @@ COLUMNS = {
 HEADERS = {key: header for key, (header, _aliases, _required) in COLUMNS.items()}
 _BY_NAME = {name.lower(): key for key, (header, aliases, _required) in COLUMNS.items() for name in [header, *aliases]}
 _ACCOUNT = re.compile(r"^5\d{5}$")
-_DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
 def to_keys(frame):
@@ -58,30 +57,6 @@ def to_keys(frame):
     if "description" not in frame:
         frame["description"] = ""
     return frame
-
-
-def _distinct(series, parse):
-    """``parse`` applied once per distinct cell (dates, accounts and amounts repeat)."""
-    keys = series.astype(object).where(series.notna(), None)
-    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-    parsed = np.array([parse(value) for value in uniques] + [parse(None)], dtype=object)
-    return pd.Series(parsed[codes], index=series.index, dtype=object)
-
-
-def _date(value):
-    if value is None or value == "":
-        return None
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    text = str(value).strip()[:30]
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(text[:10] if pattern == "%Y-%m-%d" else text, pattern).date()
-        except ValueError:
-            continue
-    return "bad"
 
 
 def _amount(value):
@@ -130,25 +105,25 @@ def check(frame, *, allocation):
     repeated = number.duplicated(keep=False) & (number != "")
     flag(repeated.to_numpy(), "payment_number", _("This payment order number is in the file more than once."))
 
-    dates = _distinct(frame["date"], _date)
+    dates = parse_distinct(frame["date"], parse_date_cell)
     flag(dates.isna().to_numpy(), "date", _("Write the date, e.g. 15-06-2020."))
     flag((dates == "bad").to_numpy(), "date", _("This is not a date; write it as 15-06-2020 or 2020-06-15."))
     good_date = dates.map(lambda value: isinstance(value, datetime.date))
     outside = good_date & dates.map(lambda value: isinstance(value, datetime.date) and value.year != allocation.year)
     flag(outside.to_numpy(), "date", _("The date must fall within fiscal year %(year)s.") % {"year": allocation.year})
 
-    amounts = _distinct(frame["amount"], _amount)
+    amounts = parse_distinct(frame["amount"], _amount)
     flag(amounts.isna().to_numpy(), "amount", _("Write the amount in rupiah."))
     flag((amounts == "bad").to_numpy(), "amount", _("Write a whole rupiah amount, e.g. 25000000, 25.000.000 or Rp 25.000.000."))
     numeric = amounts.map(lambda value: value if isinstance(value, int) else None)
     flag(numeric.map(lambda value: value is not None and value <= 0).to_numpy(dtype=bool), "amount", _("The amount must be more than zero."))
     flag(numeric.map(lambda value: value is not None and value > MONEY_LIMIT).to_numpy(dtype=bool), "amount", _("At most %(limit)s.") % {"limit": rupiah(MONEY_LIMIT)})
 
-    accounts = _distinct(frame["account"], _account)
+    accounts = parse_distinct(frame["account"], _account)
     flag(accounts.isna().to_numpy(), "account", _("Write the expenditure account, e.g. 521211."))
     flag((accounts == "bad").to_numpy(), "account", _("An expenditure account has 6 digits and starts with 5, e.g. 521211."))
 
-    activity_ids = _distinct(frame["activity"], _activity_id)
+    activity_ids = parse_distinct(frame["activity"], _activity_id)
     flag(activity_ids.isna().to_numpy(), "activity", _("Write the activity's ID (shown on the province page and in the template)."))
     flag((activity_ids == "bad").to_numpy(), "activity", _("An activity ID is a whole number."))
     given = {value for value in activity_ids.unique() if isinstance(value, int)}

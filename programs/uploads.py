@@ -91,6 +91,41 @@ def _read_csv(data):
 
 
 
+#: Date formats officers' and partners' spreadsheets use.
+DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
+
+
+def parse_distinct(series, parse):
+    """``parse`` applied once per distinct cell of ``series`` (dates, codes and amounts
+    repeat down a column); ``parse(None)`` answers the empty cells."""
+    import numpy as np
+
+    keys = series.astype(object).where(series.notna(), None)
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    parsed = np.array([parse(value) for value in uniques] + [parse(None)], dtype=object)
+    return pd.Series(parsed[codes], index=series.index, dtype=object)
+
+
+def parse_date_cell(value):
+    """A spreadsheet cell as a date: None when empty, ``"bad"`` when it is no date in
+    :data:`DATE_FORMATS` (nor a date the reader already typed)."""
+    import datetime
+
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime.datetime):
+        return value.date()
+    if isinstance(value, datetime.date):
+        return value
+    text = str(value).strip()[:30]
+    for pattern in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(text[:10] if pattern == "%Y-%m-%d" else text, pattern).date()
+        except ValueError:
+            continue
+    return "bad"
+
+
 def error_report_xlsx(raw, errors, *, summary=()):
     """The offending rows as uploaded, with their row number and what is wrong, as XLSX bytes;
     with ``summary`` ((column, message, count) per kind of error), a sheet counting them."""

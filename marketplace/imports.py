@@ -1,0 +1,403 @@
+"""Partner reports: a marketplace's list of the sellers it onboarded, as CSV or XLSX.
+
+All or nothing, like the other uploads: the file is read and every row checked as a whole
+(column-wise), the rows are matched to the registry set-based (:mod:`marketplace.matching`),
+and then either every row is applied in one transaction — matched rows update or add the
+business's shop, the others wait in the confirm queue, rows of sellers an officer rejected
+before are skipped — or none is, and the uploader gets a report of the rows to correct.
+
+Re-importing a report (or next month's) updates, never duplicates: a shop is one row per
+business and marketplace, and a seller waits in the queue at most once.
+"""
+import datetime
+import io
+import logging
+
+import numpy as np
+import pandas as pd
+from celery.exceptions import SoftTimeLimitExceeded
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from programs.fields import parse_rupiah
+from programs.jobs import dispatch, run_job
+from programs.models import Regency
+from programs.uploads import FileRefused, finish_job, header_problems, keep_rejection, map_headers, parse_date_cell, parse_distinct, read_table
+
+from .matching import clean_names, match, normalise_phones, seller_keys
+from .models import MONEY_LIMIT, Onboarding, OnboardingSales, PartnerReport, SellerReview
+
+logger = logging.getLogger(__name__)
+
+#: key → (header in the template, other headers accepted, required). Keys are the API's
+#: field names (``/api/v1/marketplace-onboardings/bulk/``).
+COLUMNS = {
+    "seller_id": ("ID Penjual", ["Seller ID", "ID Seller", "ID Toko", "Shop ID", "seller_id"], False),
+    "name": ("Nama Usaha", ["Nama Penjual", "Nama Pelaku Usaha", "Business name", "Seller name", "name"], True),
+    "nib": ("NIB", ["Nomor Induk Berusaha", "No NIB", "nib"], False),
+    "phone": ("Nomor HP", ["No HP", "No. HP", "Telepon", "No Telepon", "Phone", "phone"], False),
+    "regency": ("Kode Kabupaten/Kota", ["Kabupaten/Kota", "Kab/Kota", "Kota", "Regency", "regency"], False),
+    "shop_name": ("Nama Toko", ["Toko", "Shop name", "Store name", "shop_name"], True),
+    "shop_url": ("URL Toko", ["Link Toko", "Tautan Toko", "Shop URL", "URL", "shop_url"], False),
+    "onboarded": ("Tanggal Bergabung", ["Tanggal Onboarding", "Tgl Bergabung", "Join date", "Onboarded", "onboarded"], True),
+    "status": ("Status", ["Status Toko", "status"], False),
+    "products_listed": ("Jumlah Produk", ["Produk Tayang", "Products listed", "Products", "products_listed"], False),
+    "sales": ("Penjualan Bulan Ini (Rp)", ["Penjualan (Rp)", "Omzet", "Penjualan", "Sales", "sales"], False),
+}
+HEADERS = {key: header for key, (header, _aliases, _required) in COLUMNS.items()}
+_BY_NAME = {name.lower(): key for key, (header, aliases, _required) in COLUMNS.items() for name in [header, *aliases]}
+#: Status words partners use → the portal's status.
+STATUSES = {
+    "": Onboarding.Status.REGISTERED, "registered": "registered", "terdaftar": "registered", "baru": "registered",
+    "products_listed": "products_listed", "products listed": "products_listed", "produk tayang": "products_listed", "aktif": "products_listed",
+    "first_sale": "first_sale", "first sale": "first_sale", "penjualan pertama": "first_sale", "sudah berjualan": "first_sale", "transaksi pertama": "first_sale",
+    "inactive": "inactive", "tidak aktif": "inactive", "nonaktif": "inactive", "non-aktif": "inactive",
+}
+_URL = URLValidator(schemes=["http", "https"])
+
+
+def to_keys(frame):
+    """Rename the file's headers to keys; refuse missing or repeated required columns
+    (unknown columns are refused too: a renamed column must not be silently dropped)."""
+    required = [key for key, (_header, _aliases, required) in COLUMNS.items() if required]
+    mapping, unknown, missing, repeated = map_headers(frame.columns, _BY_NAME, required)
+    problems = header_problems(unknown=unknown, missing=[HEADERS[key] for key in missing], repeated=repeated)
+    if problems:
+        raise FileRefused(problems)
+    frame = frame[list(mapping)].rename(columns=mapping)
+    for key in COLUMNS:
+        if key not in frame:
+            frame[key] = None
+    return frame
+
+
+def _count(value):
+    """A whole number (products, rupiah) as written: ``12``, ``12.0``, ``1.250.000``, ``Rp 1.250.000``."""
+    if value is None or (isinstance(value, float) and np.isnan(value)) or value == "":
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return int(value) if float(value).is_integer() else "bad"
+    text = str(value).strip()
+    if text.endswith(".0") and text[:-2].lstrip("-").isdigit():
+        text = text[:-2]
+    try:
+        return parse_rupiah(text)
+    except ValueError:
+        return "bad"
+
+
+def _url(value):
+    if value is None or str(value).strip() == "":
+        return ""
+    text = str(value).strip()
+    if "://" not in text:
+        text = "https://" + text
+    try:
+        _URL(text)
+    except ValidationError:
+        return "bad"
+    return text if len(text) <= 500 else "bad"
+
+
+def _regencies():
+    """Regency codes and unique names (``kota bandung``, ``bandung`` when only one has it) → id, province id."""
+    rows = list(Regency.objects.values_list("id", "code", "name", "province_id"))
+    by_key, seen = {}, {}
+    for pk, code, name, province_id in rows:
+        by_key[code] = (pk, province_id)
+        for variant in {name.lower(), name.lower().replace("kabupaten ", "").replace("kota ", "").replace("kab. ", "")}:
+            seen.setdefault(variant, set()).add((pk, province_id))
+    for variant, found in seen.items():
+        if len(found) == 1 and variant not in by_key:
+            by_key[variant] = next(iter(found))
+    return by_key
+
+
+def check(frame, *, report):
+    """Parse and check every row: ``(rows, errors)`` where ``rows`` is a DataFrame of typed,
+    normalised values (every row, with errors or not) and ``errors`` a list of
+    ``(row, column, message)``."""
+    errors = []
+
+    def flag(mask, column, message):
+        errors.extend((row, column, message) for row in frame.index[np.asarray(mask, dtype=bool)])
+
+    def text(column):
+        return frame[column].astype("string").fillna("").str.strip()
+
+    name, shop_name, seller_id = text("name"), text("shop_name"), text("seller_id")
+    flag(name == "", "name", _("Write the business's name."))
+    flag(name.str.len() > 200, "name", _("At most 200 characters."))
+    flag(shop_name == "", "shop_name", _("Write the shop's name."))
+    flag(shop_name.str.len() > 200, "shop_name", _("At most 200 characters."))
+    flag(seller_id.str.len() > 64, "seller_id", _("At most 64 characters."))
+
+    nib = text("nib").str.replace(r"\.0$", "", regex=True).str.replace(r"[\s.-]", "", regex=True)
+    flag((nib != "") & ~nib.str.fullmatch(r"\d{13}").fillna(False), "nib", _("An NIB has exactly 13 digits."))
+
+    raw_phone = text("phone")
+    phone = normalise_phones(raw_phone)
+    flag((raw_phone != "") & (phone == ""), "phone", _("Not a phone number; write it as 0812 3456 7890, +62 812 3456 7890 or 62812 3456 7890."))
+
+    regency_table = _regencies()
+    regency_text = text("regency").str.lower()
+    found = parse_distinct(regency_text.where(regency_text != "", None), lambda value: regency_table.get(value, "bad") if value else None)
+    flag(found.map(lambda value: value == "bad"), "regency", _("Unknown regency or city; write its Kemendagri code, e.g. 32.73."))
+    regency_id = found.map(lambda value: value[0] if isinstance(value, tuple) else None)
+    regency_province = found.map(lambda value: value[1] if isinstance(value, tuple) else None)
+    if report.province_id is not None:
+        flag(regency_province.map(lambda value: value is not None and value != report.province_id), "regency",
+             _("This regency is not in %(province)s; a province's officers report their own province's sellers.") % {"province": report.province.name})
+
+    urls = parse_distinct(frame["shop_url"], _url)
+    flag(urls == "bad", "shop_url", _("This is not a web address; write it as https://www.tokopedia.com/nama-toko."))
+
+    dates = parse_distinct(frame["onboarded"], parse_date_cell)
+    flag(dates.isna(), "onboarded", _("Write the date the seller joined, e.g. 15-06-2020."))
+    flag(dates == "bad", "onboarded", _("This is not a date; write it as 15-06-2020 or 2020-06-15."))
+    today = timezone.localdate()
+    flag(dates.map(lambda value: isinstance(value, datetime.date) and value > today), "onboarded", _("The date cannot be in the future."))
+
+    statuses = parse_distinct(frame["status"], lambda value: STATUSES.get(str(value).strip().lower() if value is not None else "", "bad"))
+    flag(statuses == "bad", "status", _("Unknown status; write one of: registered, products listed, first sale, inactive (or terdaftar, produk tayang, penjualan pertama, tidak aktif)."))
+
+    products = parse_distinct(frame["products_listed"], _count)
+    flag(products == "bad", "products_listed", _("Write the number of products as a whole number."))
+    flag(products.map(lambda value: isinstance(value, int) and value < 0), "products_listed", _("The number of products cannot be negative."))
+    flag(products.map(lambda value: isinstance(value, int) and value > 10_000_000), "products_listed", _("At most 10,000,000 products."))
+
+    sales = parse_distinct(frame["sales"], _count)
+    flag(sales == "bad", "sales", _("Write a whole rupiah amount, e.g. 2500000, 2.500.000 or Rp 2.500.000."))
+    flag(sales.map(lambda value: isinstance(value, int) and value < 0), "sales", _("Sales cannot be negative."))
+    flag(sales.map(lambda value: isinstance(value, int) and value > MONEY_LIMIT), "sales", _("At most Rp 1.000.000.000.000."))
+
+    keys = seller_keys(seller_id, name, phone, pd.Series(regency_id, index=frame.index))
+    repeated = keys.duplicated(keep=False) & (name != "")
+    if repeated.any():
+        first_row = pd.Series(frame.index, index=frame.index).groupby(keys).transform("min")
+        for row, first in zip(frame.index[repeated.to_numpy()], first_row[repeated].to_numpy()):
+            errors.append((row, "seller_id" if seller_id[row] else "name", _("The same seller is in the report more than once (rows %(rows)s); keep one row per seller.") % {
+                "rows": ", ".join(str(each) for each in frame.index[(keys == keys[row]).to_numpy()][:5])}))
+
+    rows = pd.DataFrame({
+        "seller_key": keys, "seller_id": seller_id, "name": name, "name_key": clean_names(name), "nib": nib, "phone": phone,
+        "regency_id": pd.array(regency_id.tolist(), dtype="Int64"), "regency_province_id": pd.array(regency_province.tolist(), dtype="Int64"),
+        "shop_name": shop_name, "shop_url": urls.where(urls != "bad", ""), "onboarded": dates, "status": statuses,
+        "products_listed": products.map(lambda value: value if isinstance(value, int) else 0),
+        "sales": sales.map(lambda value: value if isinstance(value, int) else None),
+    }, index=frame.index)
+    return rows, errors
+
+
+def check_matches(rows, *, report):
+    """Errors the matching reveals: a matched business of another province (officers' reports)
+    and two rows matched to the same business."""
+    errors = []
+    matched = rows[rows["business_id"].notna()]
+    if report.province_id is not None:
+        foreign = matched[matched["business_province_id"] != report.province_id]
+        errors.extend((row, "nib", _("This seller is a business of another province; a province's officers report their own province's sellers.")) for row in foreign.index)
+    twice = matched[matched["business_id"].duplicated(keep=False)]
+    for business_id, group in twice.groupby("business_id"):
+        message = _("Rows %(rows)s are the same business of the registry; keep one row per seller.") % {"rows": ", ".join(map(str, group.index[:5]))}
+        errors.extend((row, "name", message) for row in group.index)
+    return errors
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def _copy(cursor, table, frame):
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False, header=False, na_rep="")
+    buffer.seek(0)
+    cursor.cursor.copy_expert(f"COPY {table} FROM STDIN WITH (FORMAT csv)", buffer)
+
+
+def _history_columns(model):
+    skip = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
+    return [field.column for field in model.history.model._meta.fields if field.name not in skip]
+
+
+def write(rows, *, report, user):
+    """Apply checked, matched rows in the caller's transaction: ``(created, updated, queued)``."""
+    now = timezone.now()
+    matched = rows[rows["business_id"].notna()]
+    created = updated = 0
+    if not matched.empty:
+        stage = pd.DataFrame({
+            "business_id": matched["business_id"].astype("int64"), "province_id": matched["business_province_id"].astype("int64"),
+            "shop_name": matched["shop_name"], "shop_url": matched["shop_url"], "onboarded": matched["onboarded"].map(lambda value: value.isoformat()),
+            "status": matched["status"], "products_listed": matched["products_listed"].astype("int64"), "seller_id": matched["seller_id"],
+            "sales": matched["sales"].map(lambda value: "" if value is None else str(int(value))),
+        })
+        columns = _history_columns(Onboarding)
+        history = Onboarding.history.model._meta.db_table
+        with connection.cursor() as cursor:
+            # Dropped at commit; two reports applied in one transaction (tests, a command) reuse the name.
+            cursor.execute("DROP TABLE IF EXISTS onboarding_stage")
+            cursor.execute(
+                "CREATE TEMP TABLE onboarding_stage (business_id bigint, province_id bigint, shop_name text, shop_url text, onboarded date, "
+                "status text, products_listed integer, seller_id text, sales bigint) ON COMMIT DROP"
+            )
+            _copy(cursor, "onboarding_stage", stage)
+            cursor.execute(
+                f"""WITH written AS (
+                    INSERT INTO marketplace_onboarding AS o (business_id, marketplace_id, province_id, shop_name, shop_url, onboarded, source,
+                        status, products_listed, confirmed, seller_id, created_by_id, created_at, updated_at)
+                    SELECT business_id, %(marketplace)s, province_id, shop_name, COALESCE(shop_url, ''), onboarded, 'partner', status, products_listed,
+                           true, COALESCE(seller_id, ''), %(user)s, %(now)s, %(now)s
+                    FROM onboarding_stage ORDER BY business_id
+                    ON CONFLICT (business_id, marketplace_id) DO UPDATE SET
+                        shop_name = EXCLUDED.shop_name, shop_url = COALESCE(NULLIF(EXCLUDED.shop_url, ''), o.shop_url),
+                        onboarded = LEAST(o.onboarded, EXCLUDED.onboarded), status = EXCLUDED.status, products_listed = EXCLUDED.products_listed,
+                        confirmed = true, seller_id = COALESCE(NULLIF(EXCLUDED.seller_id, ''), o.seller_id), province_id = EXCLUDED.province_id,
+                        updated_at = EXCLUDED.updated_at
+                    WHERE (o.shop_name, o.shop_url, o.onboarded, o.status, o.products_listed, o.confirmed, o.seller_id, o.province_id)
+                          IS DISTINCT FROM (EXCLUDED.shop_name, COALESCE(NULLIF(EXCLUDED.shop_url, ''), o.shop_url), LEAST(o.onboarded, EXCLUDED.onboarded),
+                                            EXCLUDED.status, EXCLUDED.products_listed, true, COALESCE(NULLIF(EXCLUDED.seller_id, ''), o.seller_id), EXCLUDED.province_id)
+                    RETURNING (xmax = 0) AS inserted, {", ".join("o." + column for column in columns)}
+                ), logged AS (
+                    INSERT INTO {history} ({", ".join(columns)}, history_date, history_change_reason, history_type, history_user_id)
+                    SELECT {", ".join(columns)}, %(now)s, %(reason)s, CASE WHEN inserted THEN '+' ELSE '~' END, %(user)s FROM written
+                )
+                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written""",
+                {"marketplace": report.marketplace_id, "user": user.pk, "now": now, "reason": f"partner report {report.pk}"},
+            )
+            created, updated = cursor.fetchone()
+            sales_columns = _history_columns(OnboardingSales)
+            cursor.execute(
+                f"""WITH written AS (
+                    INSERT INTO marketplace_onboardingsales AS s (onboarding_id, month, value, updated_at)
+                    SELECT o.id, %(month)s, st.sales, %(now)s FROM onboarding_stage st
+                    JOIN marketplace_onboarding o ON o.business_id = st.business_id AND o.marketplace_id = %(marketplace)s
+                    WHERE st.sales IS NOT NULL ORDER BY o.id
+                    ON CONFLICT (onboarding_id, month) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
+                    WHERE s.value <> EXCLUDED.value
+                    RETURNING (xmax = 0) AS inserted, {", ".join("s." + column for column in sales_columns)}
+                )
+                INSERT INTO {OnboardingSales.history.model._meta.db_table} ({", ".join(sales_columns)}, history_date, history_change_reason, history_type, history_user_id)
+                SELECT {", ".join(sales_columns)}, %(now)s, %(reason)s, CASE WHEN inserted THEN '+' ELSE '~' END, %(user)s FROM written""",
+                {"marketplace": report.marketplace_id, "month": report.month, "user": user.pk, "now": now, "reason": f"partner report {report.pk}"},
+            )
+    waiting = rows[rows["rule"].isin(["none", "ambiguous"])]
+    if not waiting.empty:
+        _queue(waiting, report=report)
+    return int(created), int(updated), len(waiting)
+
+
+def _queue(waiting, *, report):
+    """The rows to confirm: a seller's row still waiting from an earlier report is replaced."""
+    from programs.models import Business
+
+    keys = waiting["seller_key"].tolist()
+    SellerReview.objects.filter(marketplace_id=report.marketplace_id, seller_key__in=keys, state=SellerReview.State.PENDING).delete()
+    candidate_ids = {int(each) for candidates in waiting["candidates"] for each in candidates}
+    provinces = dict(Business.objects.filter(pk__in=candidate_ids).values_list("pk", "province_id")) if candidate_ids else {}
+    reviews = []
+    for row, item in waiting.iterrows():
+        province_id = item["regency_province_id"] if pd.notna(item["regency_province_id"]) else None
+        if province_id is None:
+            candidate_provinces = {provinces.get(int(each)) for each in item["candidates"]}
+            province_id = candidate_provinces.pop() if len(candidate_provinces) == 1 else report.province_id
+        reviews.append(SellerReview(
+            report=report, marketplace_id=report.marketplace_id, seller_key=item["seller_key"][:200], row=int(row), province_id=province_id,
+            regency_id=int(item["regency_id"]) if pd.notna(item["regency_id"]) else None, seller_id=item["seller_id"], name=item["name"],
+            nib=item["nib"], phone=item["phone"], shop_name=item["shop_name"], shop_url=item["shop_url"], onboarded=item["onboarded"],
+            status=item["status"], products_listed=int(item["products_listed"]), sales=item["sales"],
+            reason=SellerReview.Reason.AMBIGUOUS if item["rule"] == "ambiguous" else SellerReview.Reason.NO_MATCH,
+            candidates=[int(each) for each in item["candidates"]],
+        ))
+    SellerReview.objects.bulk_create(reviews, batch_size=2000)
+
+
+# --- the job ----------------------------------------------------------------------------------
+
+
+def import_start(*, user, marketplace, month, uploaded_file):
+    """Keep the upload and its record, and queue the import (run at once without a worker).
+    An officer's report covers their province; a ministry upload the whole country."""
+    from programs.roles import Role, province_id_of, role_of
+
+    province_id = province_id_of(user) if role_of(user) == Role.OFFICER else None
+    record = PartnerReport(marketplace=marketplace, month=month.replace(day=1), user=user, province_id=province_id, original_name=uploaded_file.name[:255])
+    record.file.save(uploaded_file.name, uploaded_file, save=False)
+    record.save()
+    dispatch(record)
+    return record
+
+
+def import_retry(record):
+    record.report(status=PartnerReport.Status.QUEUED, message="", attempts=0, dispatched_at=None, heartbeat_at=None, finished_at=None, rows_done=0)
+    dispatch(record)
+    return record
+
+
+def import_run(*, import_id):
+    """Run a report to its end: ``done`` with every row applied or queued, or ``rejected``
+    with the row errors and an XLSX of the rows to correct."""
+    return run_job(PartnerReport, import_id, _import_run)
+
+
+def _thousands(number):
+    return f"{number:,}".replace(",", ".")
+
+
+def _import_run(record):
+    record = PartnerReport.objects.select_related("marketplace", "province", "user").get(pk=record.pk)
+    Status = PartnerReport.Status
+    try:
+        record.report(status=Status.RUNNING, message=_("Reading the file…"))
+        with record.file.open("rb") as handle:
+            data = handle.read()
+        raw = read_table(data, record.original_name, max_rows=getattr(settings, "PARTNER_REPORT_MAX_ROWS", 1_000_000))
+        record.report(rows_total=len(raw), message=_("Checking %(rows)s rows…") % {"rows": _thousands(len(raw))})
+        rows, errors = check(to_keys(raw), report=record)
+        if errors:
+            return finish_job(record, Status.REJECTED, message=keep_rejection(record, raw, errors, headers=HEADERS))
+        record.report(rows_done=len(raw) // 3, message=_("Matching %(rows)s rows to the registry…") % {"rows": _thousands(len(raw))})
+        rows = match(rows, marketplace_id=record.marketplace_id)
+        errors = check_matches(rows, report=record)
+        if errors:
+            return finish_job(record, Status.REJECTED, message=keep_rejection(record, raw, errors, headers=HEADERS))
+        record.report(rows_done=2 * len(raw) // 3, message=_("Writing %(rows)s rows…") % {"rows": _thousands(len(raw))})
+        with transaction.atomic():
+            created, updated, queued = write(rows, report=record, user=record.user)
+    except FileRefused as refused:
+        return finish_job(record, Status.REJECTED, message=str(refused))
+    except SoftTimeLimitExceeded:
+        return finish_job(record, Status.FAILED, message=_("The import took longer than %(minutes)s minutes and was stopped; nothing was written. Split the file into smaller ones and upload them one by one.") % {"minutes": settings.JOB_TIME_LIMIT // 60})
+    except Exception:
+        logger.exception("partner report %s failed", record.pk)
+        return finish_job(record, Status.FAILED, message=_("The import stopped because of an error on our side; nothing was written. Try again, or contact the helpdesk."))
+    record.rows_matched = int(rows["business_id"].notna().sum())
+    record.rows_created, record.rows_updated, record.rows_queued = created, updated, queued
+    record.rows_skipped = int((rows["rule"] == "rejected").sum())
+    return finish_job(record, Status.DONE, rows_done=len(raw), message=_(
+        "%(matched)s rows matched to the registry (%(created)s shops added, %(updated)s updated, the rest unchanged); "
+        "%(queued)s wait for an officer to confirm; %(skipped)s of sellers rejected earlier were skipped."
+    ) % {"matched": _thousands(record.rows_matched), "created": _thousands(created), "updated": _thousands(updated),
+         "queued": _thousands(queued), "skipped": _thousands(record.rows_skipped)})
+
+
+def template_xlsx():
+    """The upload template: the columns with two example rows."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    bold = workbook.add_format({"bold": True})
+    sheet = workbook.add_worksheet(_("Sellers")[:31])
+    sheet.write_row(0, 0, list(HEADERS.values()), bold)
+    sheet.write_row(1, 0, ["TKP-100234", "CV. Batik Lestari", "8120001234567", "0812 3456 7890", "32.73", "Batik Lestari Official",
+                           "https://www.tokopedia.com/batiklestari", "15-06-2020", "produk tayang", "24", "2.500.000"])
+    sheet.write_row(2, 0, ["", "UD Anyaman Rotan", "", "+62 813-1111-2222", "63.71", "Rotan Banjar", "", "2020-07-01", "terdaftar", "0", ""])
+    sheet.set_column(0, len(HEADERS) - 1, 22)
+    workbook.close()
+    return buffer.getvalue()

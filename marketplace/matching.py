@@ -1,0 +1,138 @@
+"""Matching partner-report rows to the registry, set-based.
+
+Keys are normalised column-wise (pandas string operations, no Python loop per row) and the
+registry is read once per rule with one query naming every key of the report (``= ANY``),
+then merged. The rules, in order:
+
+1. a remembered decision about the seller (:class:`~marketplace.models.SellerDecision`);
+2. the NIB;
+3. the phone, normalised to +62 (``0812…``, ``+62 812…``, ``62812…``, ``812…``, with spaces,
+   dots or dashes);
+4. the cleaned name (case, whitespace and punctuation folded; legal-form prefixes and
+   suffixes such as ``CV.``, ``UD``, ``PT``, ``Tbk`` dropped) within the same regency.
+
+A rule that finds one business decides the row; one that finds several sends the row to the
+confirm queue with those businesses as candidates; one that finds none hands the row to the
+next rule. A row no rule matches waits in the queue too.
+"""
+import re
+
+import pandas as pd
+from django.db import connection
+
+#: Legal forms written before or after a business's name; dropped before comparing names.
+LEGAL_FORMS = ["cv", "ud", "pt", "tbk", "pd", "koperasi", "kop", "pt perorangan", "firma", "fa", "usaha dagang", "ukm", "ikm", "umkm"]
+_LEGAL_PREFIX = re.compile(r"^(?:(?:" + "|".join(sorted(map(re.escape, LEGAL_FORMS), key=len, reverse=True)) + r")\s+)+")
+_LEGAL_SUFFIX = re.compile(r"(?:\s+(?:" + "|".join(sorted(map(re.escape, LEGAL_FORMS), key=len, reverse=True)) + r"))+$")
+
+
+def clean_names(names: pd.Series) -> pd.Series:
+    """``"CV. Batik  Lestari, Tbk"`` → ``"batik lestari"``: lower case, punctuation to spaces,
+    spaces collapsed, legal forms at either end dropped. Empty when nothing is left."""
+    text = names.astype("string").fillna("").str.lower()
+    text = text.str.replace(r"[^\w\s]|_", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
+    text = text.str.replace(_LEGAL_PREFIX, "", regex=True).str.replace(_LEGAL_SUFFIX, "", regex=True).str.strip()
+    return text
+
+
+def clean_name(name: str) -> str:
+    """:func:`clean_names` for one name (forms, searches)."""
+    return clean_names(pd.Series([name]))[0]
+
+
+def normalise_phones(phones: pd.Series) -> pd.Series:
+    """Indonesian numbers as E.164 (``+6281234567890``), as the registry stores them; empty
+    where the cell holds no plausible number."""
+    digits = phones.astype("string").fillna("").str.replace(r"\.0$", "", regex=True).str.replace(r"\D", "", regex=True)
+    digits = digits.str.replace(r"^0062", "62", regex=True)
+    digits = digits.where(~digits.str.startswith("0"), "62" + digits.str.slice(1))
+    digits = digits.where(~digits.str.startswith("8"), "62" + digits)
+    plausible = digits.str.startswith("62") & digits.str.len().between(10, 15)
+    return ("+" + digits).where(plausible, "")
+
+
+def seller_keys(seller_ids: pd.Series, names: pd.Series, phones: pd.Series, regencies: pd.Series) -> pd.Series:
+    """The stable key of a seller within one marketplace: the partner's seller ID when given,
+    else the cleaned name with the phone (or, without one, the regency)."""
+    ids = seller_ids.astype("string").fillna("").str.strip()
+    fallback = "n:" + clean_names(names) + "|" + phones.where(phones != "", "r:" + regencies.astype("string").fillna(""))
+    return ("id:" + ids).where(ids != "", fallback)
+
+
+def _fetch(sql, params, columns):
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return pd.DataFrame(cursor.fetchall(), columns=columns)
+
+
+def _decide(rows: pd.DataFrame, found: pd.DataFrame, key: str, rule: str):
+    """Apply one rule: ``found`` has (key, business_id, province_id) for the registry's
+    businesses with a key of ``rows``. Rows still open (``rule`` empty) with one business get
+    it; with several they get ``ambiguous`` and the candidates."""
+    open_rows = rows["rule"] == ""
+    if found.empty or not open_rows.any():
+        return
+    grouped = found.groupby(key).agg(business_id=("business_id", "first"), province_id=("province_id", "first"), count=("business_id", "size"),
+                                     candidates=("business_id", lambda ids: sorted(int(i) for i in ids)))
+    looked = rows.loc[open_rows, [key]].join(grouped, on=key, how="inner")
+    if looked.empty:
+        return
+    single = looked[looked["count"] == 1]
+    rows.loc[single.index, "business_id"] = single["business_id"].astype("int64")
+    rows.loc[single.index, "business_province_id"] = single["province_id"].astype("int64")
+    rows.loc[single.index, "rule"] = rule
+    several = looked[looked["count"] > 1]
+    if not several.empty:
+        rows.loc[several.index, "rule"] = "ambiguous"
+        rows.loc[several.index, "candidates"] = pd.Series(list(several["candidates"]), index=several.index, dtype=object)
+
+
+def match(rows: pd.DataFrame, *, marketplace_id: int) -> pd.DataFrame:
+    """Add to ``rows`` (columns ``seller_key``, ``nib``, ``phone``, ``name_key``,
+    ``regency_id``) the columns ``rule`` (``decision``, ``rejected``, ``nib``, ``phone``,
+    ``name``, ``ambiguous`` or ``none``), ``business_id``, ``business_province_id`` and
+    ``candidates`` (business ids of an ambiguous row). Four queries, whatever the number of rows."""
+    rows = rows.copy()
+    rows["rule"] = ""
+    rows["business_id"] = pd.array([pd.NA] * len(rows), dtype="Int64")
+    rows["business_province_id"] = pd.array([pd.NA] * len(rows), dtype="Int64")
+    rows["candidates"] = pd.Series([[] for _ in range(len(rows))], index=rows.index, dtype=object)
+
+    keys = rows["seller_key"].unique().tolist()
+    decisions = _fetch(
+        "SELECT d.seller_key, d.business_id, b.province_id FROM marketplace_sellerdecision d LEFT JOIN programs_business b ON b.id = d.business_id "
+        "WHERE d.marketplace_id = %s AND d.seller_key = ANY(%s)",
+        [marketplace_id, keys], ["seller_key", "business_id", "province_id"],
+    )
+    if not decisions.empty:
+        known = rows[["seller_key"]].join(decisions.set_index("seller_key"), on="seller_key", how="inner")
+        rejected = known[known["business_id"].isna()]
+        rows.loc[rejected.index, "rule"] = "rejected"
+        chosen = known[known["business_id"].notna()]
+        rows.loc[chosen.index, "business_id"] = chosen["business_id"].astype("int64")
+        rows.loc[chosen.index, "business_province_id"] = chosen["province_id"].astype("int64")
+        rows.loc[chosen.index, "rule"] = "decision"
+
+    nibs = [nib for nib in rows.loc[rows["rule"] == "", "nib"].unique().tolist() if nib]
+    if nibs:
+        found = _fetch("SELECT nib, id, province_id FROM programs_business WHERE nib = ANY(%s)", [nibs], ["nib", "business_id", "province_id"])
+        _decide(rows, found, "nib", "nib")
+
+    phones = [phone for phone in rows.loc[rows["rule"] == "", "phone"].unique().tolist() if phone]
+    if phones:
+        found = _fetch("SELECT phone, id, province_id FROM programs_business WHERE phone = ANY(%s)", [phones], ["phone", "business_id", "province_id"])
+        _decide(rows, found, "phone", "phone")
+
+    by_name = rows[(rows["rule"] == "") & (rows["name_key"] != "") & rows["regency_id"].notna()]
+    if not by_name.empty:
+        regencies = [int(value) for value in by_name["regency_id"].unique()]
+        registry = _fetch("SELECT name, regency_id, id, province_id FROM programs_business WHERE regency_id = ANY(%s)", [regencies],
+                          ["name", "regency_id", "business_id", "province_id"])
+        if not registry.empty:
+            registry["name_regency"] = clean_names(registry["name"]) + "|" + registry["regency_id"].astype("string")
+            rows["name_regency"] = rows["name_key"] + "|" + rows["regency_id"].astype("string")
+            _decide(rows, registry[["name_regency", "business_id", "province_id"]], "name_regency", "name")
+            rows = rows.drop(columns=["name_regency"])
+
+    rows.loc[rows["rule"] == "", "rule"] = "none"
+    return rows

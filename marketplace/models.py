@@ -1,0 +1,292 @@
+"""Marketplace onboarding: the marketplaces the ministry works with, each business's shop on
+them (how it came about, its status over time, monthly sales), the partners' reports of
+onboarded sellers and the queue of report rows an officer has to match by hand.
+
+Scoping is by the business's province, kept on the onboarding row itself (``province``) so
+that a dashboard can group millions of rows by month, province and marketplace from one
+table and its indexes. Writes go through :mod:`marketplace.services` and
+:mod:`marketplace.imports`; every onboarding keeps its history (django-simple-history), which
+is the record of its status over time.
+"""
+from django.conf import settings
+from django.contrib.postgres.fields import ArrayField
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from programs.jobs import UploadJob
+from programs.models import Business, Event, Province, Regency
+from programs.policy import MINISTRY, ORGANISERS, SIGNED_IN, Policy, Rule
+from programs.querysets import ScopedQuerySet
+from programs.roles import Role, role_of
+
+#: No monthly sales figure of an IKM shop comes near Rp 1 trillion; a larger one is a typo.
+MONEY_LIMIT = 10**12
+#: Officers and admins record and confirm onboardings of their scope.
+RECORDERS = frozenset({Role.MINISTRY_ADMIN, Role.OFFICER})
+#: Organisers and owners (their own businesses' shops).
+ORGANISERS_AND_OWNERS = ORGANISERS | {Role.OWNER}
+
+
+class MarketplaceQuerySet(models.QuerySet):
+    """Reference data managed by ministry staff: every signed-in user reads it."""
+
+    policy = Policy(view=SIGNED_IN, add=MINISTRY, change=MINISTRY, delete={Role.MINISTRY_ADMIN})
+
+    def visible_to(self, user):
+        return self.all() if role_of(user) is not None else self.none()
+
+    def editable_by(self, user):
+        return self.all() if role_of(user) in MINISTRY else self.none()
+
+
+class Marketplace(models.Model):
+    """A marketplace the programme works with (Tokopedia, Shopee, …), named by its code."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    code = models.SlugField(_("code"), max_length=40, unique=True, help_text=_("Short stable name used in the API and uploads, e.g. tokopedia."))
+    url = models.URLField(_("website"), blank=True)
+    active = models.BooleanField(_("active"), default=True, help_text=_("Inactive marketplaces keep their records but take no new ones."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = MarketplaceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("marketplace")
+        verbose_name_plural = _("marketplaces")
+
+    def __str__(self):
+        return self.name
+
+
+class OnboardingQuerySet(ScopedQuerySet):
+    """Organisers read their scope; owners their own businesses' shops. Officers (and admins)
+    record and confirm; owners add their own shops, which stay unconfirmed until checked."""
+
+    province_field = "province"
+    owner_field = "business__owner"
+    policy = Policy(
+        view=ORGANISERS_AND_OWNERS,
+        add=RECORDERS | {Role.OWNER},
+        change=RECORDERS,
+        delete=RECORDERS,
+        confirm=RECORDERS,
+        # A partner's list of onboardings, answered per item (officers and admins only).
+        bulk=Rule(roles=RECORDERS, scope=None),
+        export=Rule(roles=ORGANISERS, scope=None),
+    )
+
+
+class Onboarding(models.Model):
+    """A business's shop on one marketplace."""
+
+    class Source(models.TextChoices):
+        WORKSHOP = "workshop", _("Workshop")
+        BBI = "bbi", _("Bangga Buatan Indonesia campaign")
+        PARTNER = "partner", _("Partner's report")
+        OWNER = "owner", _("Owner's own report")
+
+    class Status(models.TextChoices):
+        REGISTERED = "registered", _("Registered")
+        PRODUCTS_LISTED = "products_listed", _("Products listed")
+        FIRST_SALE = "first_sale", _("First sale")
+        INACTIVE = "inactive", _("Inactive")
+
+    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="marketplace_onboardings")
+    marketplace = models.ForeignKey(Marketplace, verbose_name=_("marketplace"), on_delete=models.PROTECT, related_name="onboardings")
+    #: The business's province, kept here for scoping and for grouping without a join.
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    shop_name = models.CharField(_("shop name"), max_length=200)
+    shop_url = models.URLField(_("shop URL"), max_length=500, blank=True)
+    onboarded = models.DateField(_("onboarded on"))
+    source = models.CharField(_("how it came about"), max_length=10, choices=Source.choices)
+    # Links "up" to programs are declared here, never on programs (DESIGN.md).
+    event = models.ForeignKey(Event, verbose_name=_("workshop"), null=True, blank=True, on_delete=models.SET_NULL, related_name="marketplace_onboardings")
+    status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
+    products_listed = models.PositiveIntegerField(_("products listed"), default=0, validators=[MaxValueValidator(10_000_000)])
+    confirmed = models.BooleanField(_("confirmed"), default=True, help_text=_("Shops added by their owners stay unconfirmed until an officer checks them."))
+    #: The partner's own id of the seller, when a report gave one.
+    seller_id = models.CharField(_("partner's seller ID"), max_length=64, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = OnboardingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-onboarded", "id"]
+        verbose_name = _("onboarding")
+        verbose_name_plural = _("onboardings")
+        constraints = [
+            models.UniqueConstraint(fields=["business", "marketplace"], name="one_shop_per_business_and_marketplace"),
+            models.CheckConstraint(condition=Q(products_listed__gte=0), name="onboarding_products_not_negative"),
+        ]
+        indexes = [
+            # The dashboard's groupings: per month within a province and marketplace, and nationally.
+            models.Index(fields=["province", "marketplace", "onboarded"], name="onboarding_province_month"),
+            models.Index(fields=["marketplace", "onboarded"], name="onboarding_marketplace_month"),
+            models.Index(fields=["onboarded"], name="onboarding_month"),
+            # The officer's queue of shops added by owners.
+            models.Index(fields=["province"], condition=Q(confirmed=False), name="onboarding_unconfirmed"),
+        ]
+
+    def __str__(self):
+        return f"{self.shop_name} · {self.marketplace}"
+
+
+class OnboardingSalesQuerySet(ScopedQuerySet):
+    province_field = "onboarding__province"
+    owner_field = "onboarding__business__owner"
+    policy = Policy(view=ORGANISERS_AND_OWNERS, add=RECORDERS | {Role.OWNER}, change=RECORDERS)
+
+
+class OnboardingSales(models.Model):
+    """Sales of one shop in one month, as reported (whole rupiah)."""
+
+    onboarding = models.ForeignKey(Onboarding, verbose_name=_("onboarding"), on_delete=models.CASCADE, related_name="sales")
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    value = models.BigIntegerField(_("sales (Rp)"), validators=[MinValueValidator(0), MaxValueValidator(MONEY_LIMIT)])
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = OnboardingSalesQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["onboarding", "month"]
+        verbose_name = _("monthly shop sales")
+        verbose_name_plural = _("monthly shop sales")
+        constraints = [
+            models.UniqueConstraint(fields=["onboarding", "month"], name="one_sales_figure_per_shop_month"),
+            models.CheckConstraint(condition=Q(value__gte=0), name="onboarding_sales_not_negative"),
+        ]
+
+
+class PartnerReportQuerySet(ScopedQuerySet):
+    """A ministry upload covers the country; an officer's covers their province. Officers read
+    national reports too (their province's rows wait in their queue)."""
+
+    province_field = "province"
+    policy = Policy(view=ORGANISERS, add=RECORDERS | MINISTRY, retry=RECORDERS | MINISTRY)
+
+    def shared_with_officers(self, user):
+        return self.filter(province__isnull=True)
+
+    def editable_by_ministry_staff(self):
+        return self.filter(province__isnull=True)
+
+
+class PartnerReport(UploadJob):
+    """A marketplace's list of onboarded sellers for a month, as uploaded, and what became of
+    it: every row applied (matched, or queued for an officer), or none and a row report."""
+
+    marketplace = models.ForeignKey(Marketplace, verbose_name=_("marketplace"), on_delete=models.PROTECT, related_name="reports")
+    month = models.DateField(_("month reported"), help_text=_("The first day of the month the report covers."))
+    #: The uploading officer's province (rows of other provinces are refused); None: national.
+    province = models.ForeignKey(Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    rows_matched = models.PositiveIntegerField(_("rows matched"), default=0)
+    rows_created = models.PositiveIntegerField(_("shops added"), default=0)
+    rows_updated = models.PositiveIntegerField(_("shops updated"), default=0)
+    rows_queued = models.PositiveIntegerField(_("rows waiting for an officer"), default=0)
+    rows_skipped = models.PositiveIntegerField(_("rows rejected earlier"), default=0)
+
+    task_name = "marketplace.tasks.partner_report_task"
+
+    objects = PartnerReportQuerySet.as_manager()
+
+    class Meta(UploadJob.Meta):
+        verbose_name = _("partner report")
+        verbose_name_plural = _("partner reports")
+
+
+class SellerReviewQuerySet(ScopedQuerySet):
+    """The confirm queue: the rows of the user's province (by the row's regency, or the
+    candidates' province). Ministry staff follow it; officers and admins decide."""
+
+    province_field = "province"
+    policy = Policy(view=ORGANISERS, decide=RECORDERS)
+
+    def pending(self):
+        return self.filter(state=SellerReview.State.PENDING)
+
+
+class SellerReview(models.Model):
+    """A report row that matched no business, or more than one: it waits for an officer."""
+
+    class Reason(models.TextChoices):
+        NO_MATCH = "no-match", _("No business matches")
+        AMBIGUOUS = "ambiguous", _("More than one business matches")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        MATCHED = "matched", _("Matched")
+        REJECTED = "rejected", _("Rejected")
+
+    report = models.ForeignKey(PartnerReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="reviews")
+    marketplace = models.ForeignKey(Marketplace, verbose_name=_("marketplace"), on_delete=models.PROTECT, related_name="+")
+    seller_key = models.CharField(_("seller key"), max_length=200)
+    row = models.PositiveIntegerField(_("row"))
+    province = models.ForeignKey(Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    regency = models.ForeignKey(Regency, verbose_name=_("regency or city"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    seller_id = models.CharField(_("partner's seller ID"), max_length=64, blank=True)
+    name = models.CharField(_("business name"), max_length=200)
+    nib = models.CharField(_("NIB"), max_length=13, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    shop_name = models.CharField(_("shop name"), max_length=200)
+    shop_url = models.URLField(_("shop URL"), max_length=500, blank=True)
+    onboarded = models.DateField(_("onboarded on"))
+    status = models.CharField(_("status"), max_length=16, choices=Onboarding.Status.choices, default=Onboarding.Status.REGISTERED)
+    products_listed = models.PositiveIntegerField(_("products listed"), default=0)
+    sales = models.BigIntegerField(_("sales (Rp)"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    candidates = ArrayField(models.BigIntegerField(), verbose_name=_("candidate businesses"), default=list, blank=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.PENDING)
+    business = models.ForeignKey(Business, verbose_name=_("business"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = SellerReviewQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "row"]
+        verbose_name = _("seller to confirm")
+        verbose_name_plural = _("sellers to confirm")
+        constraints = [
+            # A seller waits once: the next report's row replaces the one still waiting.
+            models.UniqueConstraint(fields=["marketplace", "seller_key"], condition=Q(state="pending"), name="one_pending_review_per_seller"),
+        ]
+        indexes = [models.Index(fields=["province", "state"], name="review_queue")]
+
+    def __str__(self):
+        return f"{self.name} · {self.marketplace}"
+
+
+class SellerDecisionQuerySet(ScopedQuerySet):
+    province_field = "province"
+    policy = Policy(view=ORGANISERS)
+
+
+class SellerDecision(models.Model):
+    """An officer's answer about one seller of one marketplace, applied to the seller's rows
+    in every later report: this business, or reject (``business`` empty)."""
+
+    marketplace = models.ForeignKey(Marketplace, verbose_name=_("marketplace"), on_delete=models.CASCADE, related_name="+")
+    seller_key = models.CharField(_("seller key"), max_length=200)
+    business = models.ForeignKey(Business, verbose_name=_("business"), null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("decided by"), null=True, on_delete=models.SET_NULL, related_name="+")
+    decided_at = models.DateTimeField(_("decided at"), auto_now=True)
+
+    history = HistoricalRecords()
+    objects = SellerDecisionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("seller decision")
+        verbose_name_plural = _("seller decisions")
+        constraints = [models.UniqueConstraint(fields=["marketplace", "seller_key"], name="one_decision_per_seller")]
+
