@@ -77,7 +77,6 @@ class OnboardingQuerySet(ScopedQuerySet):
         confirm=RECORDERS,
         # A partner's list of onboardings, answered per item (officers and admins only).
         bulk=Rule(roles=RECORDERS, scope=None),
-        export=Rule(roles=ORGANISERS, scope=None),
     )
 
 

@@ -5,6 +5,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from programs.policy import EVERYONE, RouteRule
 
 from budgets.api.urls import register as register_budgets
+from marketplace.api.urls import register as register_marketplace
 from programs.api.urls import register as register_programs
 from surveys.api.urls import impact_urlpatterns
 from surveys.api.urls import register as register_surveys
@@ -26,5 +27,6 @@ router = PortalRouter()
 register_programs(router)
 register_surveys(router)
 register_budgets(router)
+register_marketplace(router)
 
 urlpatterns = router.urls + impact_urlpatterns

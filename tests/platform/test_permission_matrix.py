@@ -203,8 +203,25 @@ def world(db, settings, tmp_path):
         "budgets.indicator": Indicator.objects.filter(province=jabar, month=12).first(), "budgets.withdrawalplan": plan,
         "budgets.realisationimport": budget_upload,
         "budgets.outputreport": OutputReport.objects.create(activity=activity, month=datetime.date(2020, 7, 1), volume=10, entered_by=actors["officer"]),
+        **_marketplace_samples(actors, business, jabar),
     }
     return actors, samples, business
+
+
+def _marketplace_samples(actors, business, jabar):
+    from marketplace.models import Marketplace, Onboarding, PartnerReport, SellerReview
+
+    tokopedia = Marketplace.objects.get(code="tokopedia")
+    onboarding = Onboarding.objects.create(business=business, marketplace=tokopedia, province=jabar, shop_name="Konveksi Matriks Official",
+                                           onboarded=datetime.date(2020, 7, 1), source="owner", confirmed=False)
+    report = PartnerReport.objects.create(marketplace=tokopedia, month=datetime.date(2020, 7, 1), user=actors["officer"], province=jabar,
+                                          original_name="penjual.csv", status="rejected")
+    report.file.save("penjual.csv", ContentFile(b"Nama Usaha\n1\n"), save=False)
+    report.error_report.save("kesalahan-penjual.xlsx", ContentFile(b"x"), save=True)
+    review = SellerReview.objects.create(report=report, marketplace=tokopedia, seller_key="id:TKP-1", row=2, province=jabar, regency=business.regency,
+                                         name="Konveksi Matriks", phone="+6281300000000", shop_name="KM", onboarded=datetime.date(2020, 7, 1),
+                                         reason="ambiguous", candidates=[business.pk])
+    return {"marketplace.marketplace": tokopedia, "marketplace.onboarding": onboarding, "marketplace.partnerreport": report, "marketplace.sellerreview": review}
 
 
 def _url(route, samples):
