@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _, pgettext_lazy
 
-from programs.fields import RupiahField
+from programs.fields import MonthField, RupiahField
 
 from .models import FIRST_YEAR, LAST_YEAR, MONEY_LIMIT, Activity, Revision
 
@@ -28,27 +28,6 @@ class RealisationForm(forms.Form):
         """After a refused POST, list only the activity that was chosen (not thousands)."""
         chosen = str(self.data.get("activity", ""))
         self.fields["activity"].queryset = self.fields["activity"].queryset.filter(pk=int(chosen) if chosen.isdigit() else 0)
-
-
-class MonthInput(forms.DateInput):
-    """A month picker (``<input type="month">``, YYYY-MM); phones show their own."""
-
-    input_type = "month"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs=attrs, format="%Y-%m")
-
-
-class MonthField(forms.DateField):
-    """A month, stored as its first day; accepts 2020-06 (the picker), 06-2020 and 06/2020."""
-
-    widget = MonthInput
-    input_formats = ["%Y-%m", "%m-%Y", "%m/%Y", "%Y-%m-%d"]
-    default_error_messages = {"invalid": _("Give a month, e.g. 2020-06.")}
-
-    def to_python(self, value):
-        value = super().to_python(value)
-        return value.replace(day=1) if value else value
 
 
 class ActivityForm(forms.ModelForm):

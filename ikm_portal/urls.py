@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("programs.urls")),
     path("", include("surveys.urls")),
     path("", include("budgets.urls")),
+    path("", include("marketplace.urls")),
 ]
 
 handler403 = "ikm_portal.views.error_403"

@@ -149,10 +149,11 @@ def check(frame, *, report):
     regency_text = text("regency").str.lower()
     found = parse_distinct(regency_text.where(regency_text != "", None), lambda value: regency_table.get(value, "bad") if value else None)
     flag(found.map(lambda value: value == "bad"), "regency", _("Unknown regency or city; write its Kemendagri code, e.g. 32.73."))
-    regency_id = found.map(lambda value: value[0] if isinstance(value, tuple) else None)
-    regency_province = found.map(lambda value: value[1] if isinstance(value, tuple) else None)
+    # Nullable integers (a plain map would turn the missing ones into NaN floats).
+    regency_id = pd.Series(pd.array([value[0] if isinstance(value, tuple) else None for value in found], dtype="Int64"), index=frame.index)
+    regency_province = pd.Series(pd.array([value[1] if isinstance(value, tuple) else None for value in found], dtype="Int64"), index=frame.index)
     if report.province_id is not None:
-        flag(regency_province.map(lambda value: value is not None and value != report.province_id), "regency",
+        flag((regency_province.notna() & (regency_province != report.province_id)).fillna(False), "regency",
              _("This regency is not in %(province)s; a province's officers report their own province's sellers.") % {"province": report.province.name})
 
     urls = parse_distinct(frame["shop_url"], _url)
@@ -177,7 +178,7 @@ def check(frame, *, report):
     flag(sales.map(lambda value: isinstance(value, int) and value < 0), "sales", _("Sales cannot be negative."))
     flag(sales.map(lambda value: isinstance(value, int) and value > MONEY_LIMIT), "sales", _("At most Rp 1.000.000.000.000."))
 
-    keys = seller_keys(seller_id, name, phone, pd.Series(regency_id, index=frame.index))
+    keys = seller_keys(seller_id, name, phone, regency_id)
     repeated = keys.duplicated(keep=False) & (name != "")
     if repeated.any():
         first_row = pd.Series(frame.index, index=frame.index).groupby(keys).transform("min")
@@ -187,7 +188,7 @@ def check(frame, *, report):
 
     rows = pd.DataFrame({
         "seller_key": keys, "seller_id": seller_id, "name": name, "name_key": clean_names(name), "nib": nib, "phone": phone,
-        "regency_id": pd.array(regency_id.tolist(), dtype="Int64"), "regency_province_id": pd.array(regency_province.tolist(), dtype="Int64"),
+        "regency_id": regency_id, "regency_province_id": regency_province,
         "shop_name": shop_name, "shop_url": urls.where(urls != "bad", ""), "onboarded": dates, "status": statuses,
         "products_listed": products.map(lambda value: value if isinstance(value, int) else 0),
         "sales": sales.map(lambda value: value if isinstance(value, int) else None),

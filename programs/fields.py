@@ -67,3 +67,24 @@ class CountryCodesField(forms.CharField):
         if isinstance(value, (list, tuple)):
             return ", ".join(value)
         return value
+
+
+class MonthInput(forms.DateInput):
+    """A month picker (``<input type="month">``, YYYY-MM); phones show their own."""
+
+    input_type = "month"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m")
+
+
+class MonthField(forms.DateField):
+    """A month, stored as its first day; accepts 2020-06 (the picker), 06-2020 and 06/2020."""
+
+    widget = MonthInput
+    input_formats = ["%Y-%m", "%m-%Y", "%m/%Y", "%Y-%m-%d"]
+    default_error_messages = {"invalid": _("Give a month, e.g. 2020-06.")}
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace(day=1) if value else value

@@ -31,5 +31,7 @@ def run_report(user, rows=None, *, data=None, marketplace="tokopedia", month=dat
 
 
 @pytest.fixture(autouse=True)
-def _media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def _media(request, settings, tmp_path):
+    # Uploads in a throwaway folder, except where a real worker (another process) reads them.
+    if "celery_worker_process" not in request.fixturenames:
+        settings.MEDIA_ROOT = tmp_path

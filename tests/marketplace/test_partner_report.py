@@ -151,3 +151,12 @@ def test_an_officer_cannot_report_a_business_of_another_province(officer, kalsel
     banjar = BusinessFactory(name="Sasirangan", nib="8120000000063", province=kalsel)
     errors = refused(run_report(officer, [seller(nib=banjar.nib)], province=officer.profile.province))
     assert "another province" in errors[("nib", 2)]
+
+
+def test_an_officers_report_mixing_rows_with_and_without_a_regency(officer, jabar):
+    business = BusinessFactory(name="Batik Jabar", nib="8120000000032", province=jabar)
+    record = run_report(officer, [seller(nib=business.nib), seller(name="Toko Baru Sekali", shop="TBS", regency="32.73")], province=jabar)
+    assert record.status == "done", record.errors
+    assert (record.rows_matched, record.rows_queued) == (1, 1)
+    later = run_report(officer, [seller(name="Toko Banjar", shop="TB", regency="63.71")], province=jabar)
+    assert later.status == "rejected" and "not in" in later.errors[0]["message"]
