@@ -191,7 +191,7 @@ def check(frame, *, report):
         "regency_id": regency_id, "regency_province_id": regency_province,
         "shop_name": shop_name, "shop_url": urls.where(urls != "bad", ""), "onboarded": dates, "status": statuses,
         "products_listed": products.map(lambda value: value if isinstance(value, int) else 0),
-        "sales": sales.map(lambda value: value if isinstance(value, int) else None),
+        "sales": pd.Series(pd.array([value if isinstance(value, int) else None for value in sales], dtype="Int64"), index=frame.index),
     }, index=frame.index)
     return rows, errors
 
@@ -236,7 +236,7 @@ def write(rows, *, report, user):
             "business_id": matched["business_id"].astype("int64"), "province_id": matched["business_province_id"].astype("int64"),
             "shop_name": matched["shop_name"], "shop_url": matched["shop_url"], "onboarded": matched["onboarded"].map(lambda value: value.isoformat()),
             "status": matched["status"], "products_listed": matched["products_listed"].astype("int64"), "seller_id": matched["seller_id"],
-            "sales": matched["sales"].map(lambda value: "" if value is None else str(int(value))),
+            "sales": matched["sales"].astype("string").fillna(""),
         })
         columns = _history_columns(Onboarding)
         history = Onboarding.history.model._meta.db_table
@@ -311,7 +311,7 @@ def _queue(waiting, *, report):
             report=report, marketplace_id=report.marketplace_id, seller_key=item["seller_key"][:200], row=int(row), province_id=province_id,
             regency_id=int(item["regency_id"]) if pd.notna(item["regency_id"]) else None, seller_id=item["seller_id"], name=item["name"],
             nib=item["nib"], phone=item["phone"], shop_name=item["shop_name"], shop_url=item["shop_url"], onboarded=item["onboarded"],
-            status=item["status"], products_listed=int(item["products_listed"]), sales=item["sales"],
+            status=item["status"], products_listed=int(item["products_listed"]), sales=None if pd.isna(item["sales"]) else int(item["sales"]),
             reason=SellerReview.Reason.AMBIGUOUS if item["rule"] == "ambiguous" else SellerReview.Reason.NO_MATCH,
             candidates=[int(each) for each in item["candidates"]],
         ))

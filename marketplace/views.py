@@ -110,7 +110,9 @@ def onboarding_edit(request, onboarding):
 
 def _onboarding_form(request, *, instance):
     user = request.user
-    form = OnboardingForm(request.POST or None, user=user, instance=instance)
+    # From the owner's home page: the business already chosen.
+    initial = {"business": request.GET.get("business")} if instance is None and str(request.GET.get("business", "")).isdigit() else None
+    form = OnboardingForm(request.POST or None, user=user, instance=instance, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             services.onboarding_save(user=user, business=form.cleaned_data["business"], marketplace=form.cleaned_data["marketplace"],

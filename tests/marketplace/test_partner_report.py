@@ -160,3 +160,12 @@ def test_an_officers_report_mixing_rows_with_and_without_a_regency(officer, jaba
     assert (record.rows_matched, record.rows_queued) == (1, 1)
     later = run_report(officer, [seller(name="Toko Banjar", shop="TB", regency="63.71")], province=jabar)
     assert later.status == "rejected" and "not in" in later.errors[0]["message"]
+
+
+def test_sales_given_for_some_rows_only(admin_user, batik, jabar):
+    other = BusinessFactory(name="Keripik Jabar", nib="8120000000012", province=jabar)
+    record = run_report(admin_user, [seller(nib=batik.nib, sales="750.000"), seller(name="Keripik", nib=other.nib),
+                                     seller(name="Belum Terdaftar", shop="BT", regency="32.73", sales="Rp 100.000")])
+    assert record.status == "done", record.message
+    assert list(OnboardingSales.objects.values_list("onboarding__business", "month", "value")) == [(batik.pk, datetime.date(2020, 7, 1), 750_000)]
+    assert SellerReview.objects.get().sales == 100_000

@@ -60,6 +60,13 @@ class Command(BaseCommand):
             added_years, elapsed = budgets_demo.seed_years(user=admin, years=budget_years, activities=budget_activities, entries=budget_entries)
             if added_years:
                 self.stdout.write(f"Added budget years {', '.join(map(str, added_years))}: {budget_activities:,} activities per province and {budget_entries:,} realisation entries in {elapsed:.1f} s.")
+        from marketplace import demo as marketplace_demo
+
+        if admin is not None:
+            started = time.monotonic()
+            shops = marketplace_demo.seed(user=admin, rng=np.random.default_rng(seed + 4))
+            if shops:
+                self.stdout.write(f"Added {shops:,} marketplace shops and two partner reports (one refused, one with sellers to confirm) in {time.monotonic() - started:.1f} s.")
         self.stdout.write("Demo accounts (user name / password / role):")
         for account in accounts:
             where = f", province {account['province_code']}" if account.get("province_code") else ""
