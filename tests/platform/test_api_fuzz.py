@@ -23,6 +23,7 @@ The run is reproducible and bounded (about three minutes): a fixed seed, derando
 generation, no example database. Its figures (operations, requests, server errors, time)
 are printed at the end of the test session; see ``docs/api-fuzzing.md``.
 """
+import datetime
 import time
 from collections import Counter
 
@@ -86,9 +87,9 @@ schema = _load_schema()
 KNOWN_PATH = {
     "businesses": 900_001, "events": 900_001, "survey-responses": 900_001,
     "survey-waves": "JB-2020-04", "provinces": "32", "regencies": "32.73",
-    "sectors": "food-beverages", "organisations": "tokopedia",
+    "sectors": "food-beverages", "organisations": "tokopedia", "marketplace-onboardings": 900_001,
 }
-KNOWN_BODY = {"business": 900_001, "wave": "JB-2020-04", "regency": "32.73", "sector": "food-beverages", "province": "32"}
+KNOWN_BODY = {"business": 900_001, "wave": "JB-2020-04", "regency": "32.73", "sector": "food-beverages", "province": "32", "marketplace": "tokopedia"}
 
 FIGURES = Counter()
 
@@ -189,6 +190,10 @@ def fuzz_world(db, settings, monkeypatch, request):
         sector=business.sector, scale=business.scale, turnover_before=40_000_000, turnover_after=20_000_000,
         workers_before=10, workers_after=8, operating_status="reduced",
     )
+    from marketplace.models import Marketplace, Onboarding
+
+    Onboarding.objects.create(id=KNOWN_PATH["marketplace-onboardings"], business=business, marketplace=Marketplace.objects.get(code="tokopedia"),
+                              province=jabar, shop_name="Konveksi Fuzz Official", onboarded=datetime.date(2020, 7, 1), source="bbi")
     headers = {
         "officer": {"Authorization": f"Token {Token.objects.create(user=officer).key}"},
         "staff": {"Authorization": f"Token {Token.objects.create(user=staff).key}"},
