@@ -302,8 +302,8 @@ def _queue(waiting, *, report):
     candidate_ids = {int(each) for candidates in waiting["candidates"] for each in candidates}
     provinces = dict(Business.objects.filter(pk__in=candidate_ids).values_list("pk", "province_id")) if candidate_ids else {}
     reviews = []
-    for row, item in waiting.iterrows():
-        province_id = item["regency_province_id"] if pd.notna(item["regency_province_id"]) else None
+    for row, item in zip(waiting.index, waiting.to_dict("records")):
+        province_id = int(item["regency_province_id"]) if pd.notna(item["regency_province_id"]) else None
         if province_id is None:
             candidate_provinces = {provinces.get(int(each)) for each in item["candidates"]}
             province_id = candidate_provinces.pop() if len(candidate_provinces) == 1 else report.province_id

@@ -44,7 +44,7 @@ class OnboardingViewSet(ScopedModelViewSet):
     @extend_schema(
         request=inline_serializer("OnboardingBulk", {"onboardings": serializers.ListField(child=OnboardingSerializer(), min_length=1, max_length=BULK_MAX)}),
         # 200: every item taken; 207: some taken, some refused; 400: none taken (also answered per item).
-        responses=dict.fromkeys((200, 207, 400), inline_serializer("OnboardingBulkResult", {"results": serializers.ListField(child=serializers.DictField())})),
+        responses=dict.fromkeys((200, 207), inline_serializer("OnboardingBulkResult", {"results": serializers.ListField(child=serializers.DictField())})),
     )
     @action(detail=False, methods=["post"], url_path="bulk")
     def bulk(self, request):
