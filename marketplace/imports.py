@@ -28,7 +28,7 @@ from programs.jobs import dispatch, run_job
 from programs.models import Regency
 from programs.uploads import FileRefused, finish_job, header_problems, keep_rejection, map_headers, parse_date_cell, parse_distinct, read_table
 
-from .matching import clean_names, match, normalise_phones, seller_keys
+from .matching import TEXT, clean_names, match, normalise_phones, seller_keys
 from .models import MONEY_LIMIT, Onboarding, OnboardingSales, PartnerReport, SellerReview
 
 logger = logging.getLogger(__name__)
@@ -129,7 +129,7 @@ def check(frame, *, report):
         errors.extend((row, column, message) for row in frame.index[np.asarray(mask, dtype=bool)])
 
     def text(column):
-        return frame[column].astype("string").fillna("").str.strip()
+        return frame[column].astype(TEXT).fillna("").str.strip()
 
     name, shop_name, seller_id = text("name"), text("shop_name"), text("seller_id")
     flag(name == "", "name", _("Write the business's name."))
@@ -178,7 +178,8 @@ def check(frame, *, report):
     flag(sales.map(lambda value: isinstance(value, int) and value < 0), "sales", _("Sales cannot be negative."))
     flag(sales.map(lambda value: isinstance(value, int) and value > MONEY_LIMIT), "sales", _("At most Rp 1.000.000.000.000."))
 
-    keys = seller_keys(seller_id, name, phone, regency_id)
+    name_key = clean_names(name)
+    keys = seller_keys(seller_id, name_key, phone, regency_id)
     repeated = keys.duplicated(keep=False) & (name != "")
     if repeated.any():
         first_row = pd.Series(frame.index, index=frame.index).groupby(keys).transform("min")
@@ -187,7 +188,7 @@ def check(frame, *, report):
                 "rows": ", ".join(str(each) for each in frame.index[(keys == keys[row]).to_numpy()][:5])}))
 
     rows = pd.DataFrame({
-        "seller_key": keys, "seller_id": seller_id, "name": name, "name_key": clean_names(name), "nib": nib, "phone": phone,
+        "seller_key": keys, "seller_id": seller_id, "name": name, "name_key": name_key, "nib": nib, "phone": phone,
         "regency_id": regency_id, "regency_province_id": regency_province,
         "shop_name": shop_name, "shop_url": urls.where(urls != "bad", ""), "onboarded": dates, "status": statuses,
         "products_listed": products.map(lambda value: value if isinstance(value, int) else 0),

@@ -20,6 +20,8 @@ import re
 import pandas as pd
 from django.db import connection
 
+#: Strings held by Arrow: its regular expressions run over the whole column at once.
+TEXT = "string[pyarrow]"
 #: Legal forms written before or after a business's name; dropped before comparing names.
 LEGAL_FORMS = ["cv", "ud", "pt", "tbk", "pd", "koperasi", "kop", "pt perorangan", "firma", "fa", "usaha dagang", "ukm", "ikm", "umkm"]
 _LEGAL_PREFIX = re.compile(r"^(?:(?:" + "|".join(sorted(map(re.escape, LEGAL_FORMS), key=len, reverse=True)) + r")\s+)+")
@@ -29,9 +31,9 @@ _LEGAL_SUFFIX = re.compile(r"(?:\s+(?:" + "|".join(sorted(map(re.escape, LEGAL_F
 def clean_names(names: pd.Series) -> pd.Series:
     """``"CV. Batik  Lestari, Tbk"`` → ``"batik lestari"``: lower case, punctuation to spaces,
     spaces collapsed, legal forms at either end dropped. Empty when nothing is left."""
-    text = names.astype("string").fillna("").str.lower()
+    text = names.astype(TEXT).fillna("").str.lower()
     text = text.str.replace(r"[^\w\s]|_", " ", regex=True).str.replace(r"\s+", " ", regex=True).str.strip()
-    text = text.str.replace(_LEGAL_PREFIX, "", regex=True).str.replace(_LEGAL_SUFFIX, "", regex=True).str.strip()
+    text = text.str.replace(_LEGAL_PREFIX.pattern, "", regex=True).str.replace(_LEGAL_SUFFIX.pattern, "", regex=True).str.strip()
     return text
 
 
@@ -43,7 +45,7 @@ def clean_name(name: str) -> str:
 def normalise_phones(phones: pd.Series) -> pd.Series:
     """Indonesian numbers as E.164 (``+6281234567890``), as the registry stores them; empty
     where the cell holds no plausible number."""
-    digits = phones.astype("string").fillna("").str.replace(r"\.0$", "", regex=True).str.replace(r"\D", "", regex=True)
+    digits = phones.astype(TEXT).fillna("").str.replace(r"\.0$", "", regex=True).str.replace(r"\D", "", regex=True)
     digits = digits.str.replace(r"^0062", "62", regex=True)
     digits = digits.where(~digits.str.startswith("0"), "62" + digits.str.slice(1))
     digits = digits.where(~digits.str.startswith("8"), "62" + digits)
@@ -51,11 +53,12 @@ def normalise_phones(phones: pd.Series) -> pd.Series:
     return ("+" + digits).where(plausible, "")
 
 
-def seller_keys(seller_ids: pd.Series, names: pd.Series, phones: pd.Series, regencies: pd.Series) -> pd.Series:
+def seller_keys(seller_ids: pd.Series, name_keys: pd.Series, phones: pd.Series, regencies: pd.Series) -> pd.Series:
     """The stable key of a seller within one marketplace: the partner's seller ID when given,
-    else the cleaned name with the phone (or, without one, the regency)."""
-    ids = seller_ids.astype("string").fillna("").str.strip()
-    fallback = "n:" + clean_names(names) + "|" + phones.where(phones != "", "r:" + regencies.astype("string").fillna(""))
+    else the cleaned name (``name_keys``, see :func:`clean_names`) with the phone (or, without
+    one, the regency)."""
+    ids = seller_ids.astype(TEXT).fillna("").str.strip()
+    fallback = "n:" + name_keys.astype(TEXT) + "|" + phones.astype(TEXT).where(phones != "", "r:" + regencies.astype(TEXT).fillna(""))
     return ("id:" + ids).where(ids != "", fallback)
 
 
@@ -72,19 +75,18 @@ def _decide(rows: pd.DataFrame, found: pd.DataFrame, key: str, rule: str):
     open_rows = rows["rule"] == ""
     if found.empty or not open_rows.any():
         return
-    grouped = found.groupby(key).agg(business_id=("business_id", "first"), province_id=("province_id", "first"), count=("business_id", "size"),
-                                     candidates=("business_id", lambda ids: sorted(int(i) for i in ids)))
-    looked = rows.loc[open_rows, [key]].join(grouped, on=key, how="inner")
-    if looked.empty:
-        return
-    single = looked[looked["count"] == 1]
-    rows.loc[single.index, "business_id"] = single["business_id"].astype("int64")
-    rows.loc[single.index, "business_province_id"] = single["province_id"].astype("int64")
-    rows.loc[single.index, "rule"] = rule
-    several = looked[looked["count"] > 1]
-    if not several.empty:
+    shared = found[key].duplicated(keep=False)
+    unique = found[~shared].set_index(key)
+    looked = rows.loc[open_rows, [key]].join(unique[["business_id", "province_id"]], on=key, how="inner")
+    rows.loc[looked.index, "business_id"] = looked["business_id"].astype("int64")
+    rows.loc[looked.index, "business_province_id"] = looked["province_id"].astype("int64")
+    rows.loc[looked.index, "rule"] = rule
+    if shared.any():
+        # Keys several businesses share (few): the row waits with them as candidates.
+        candidates = found[shared].groupby(key)["business_id"].agg(lambda ids: sorted(int(each) for each in ids))
+        several = rows.loc[open_rows, [key]].join(candidates.rename("found"), on=key, how="inner")
         rows.loc[several.index, "rule"] = "ambiguous"
-        rows.loc[several.index, "candidates"] = pd.Series(list(several["candidates"]), index=several.index, dtype=object)
+        rows.loc[several.index, "candidates"] = pd.Series(list(several["found"]), index=several.index, dtype=object)
 
 
 def match(rows: pd.DataFrame, *, marketplace_id: int) -> pd.DataFrame:
