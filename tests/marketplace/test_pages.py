@@ -10,6 +10,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from marketplace.imports import import_run
 from marketplace.models import Marketplace, Onboarding, PartnerReport, SellerReview
 from programs.models import Regency
 from tests.factories import BusinessFactory, make_user
@@ -107,10 +108,12 @@ def test_a_rejected_upload_offers_the_rows_to_correct(client, officer, jabar):
     response = client.post(reverse("marketplace-report-upload"), {"marketplace": Marketplace.objects.get(code="blibli").pk, "month": "2020-07", "file": upload})
     record = PartnerReport.objects.get()
     assert response["Location"] == reverse("marketplace-report-detail", args=[record.pk])
-    record.refresh_from_db()
-    if record.status == "rejected":  # ran in-process (no broker configured)
-        report = client.get(reverse("marketplace-report-errors", args=[record.pk]))
-        assert report.status_code == 200
+    import_run(import_id=record.pk)  # what the worker does (tested below with a real one)
+    page = client.get(reverse("marketplace-report-detail", args=[record.pk])).content.decode()
+    assert reverse("marketplace-report-errors", args=[record.pk]) in page
+    report = client.get(reverse("marketplace-report-errors", args=[record.pk]))
+    sheet = openpyxl.load_workbook(io.BytesIO(b"".join(report.streaming_content))).active
+    assert sheet.cell(row=2, column=1).value == 2 and "shop_url" in sheet.cell(row=2, column=2).value
 
 
 @pytest.mark.worker
@@ -130,3 +133,30 @@ def test_the_upload_page_runs_the_report_on_a_real_worker(client, transactional_
     assert (record.rows_matched, record.rows_queued, record.province) == (1, 1, jabar)
     page = client.get(reverse("marketplace-report-detail", args=[record.pk])).content.decode()
     assert reverse("marketplace-review-list") in page
+
+
+def test_the_queue_page_finds_a_business_registers_one_or_rejects(client, officer, admin_user, jabar):
+    bandung = Regency.objects.get(code="32.73")
+    known = BusinessFactory(name="Sepatu Cibaduyut Jaya Abadi", nib="8120000000077", regency=bandung)
+    run_report(admin_user, [seller(name="Sepatu Cibaduyut", shop="SCJ", regency="32.73", seller_id="A1"),
+                            seller(name="Dodol Garut Ibu Nani", shop="Dodol", regency="32.73", seller_id="A2", phone="0821 4455 6677"),
+                            seller(name="Reseller", shop="Murah", regency="32.73", seller_id="A3")])
+    first, second, third = SellerReview.objects.order_by("row")
+    client.force_login(officer)
+    found = client.get(reverse("marketplace-review-detail", args=[first.pk]), {"q": "Cibaduyut"})
+    assert list(found.context["found"]) == [known] and "Sepatu Cibaduyut Jaya Abadi" in found.content.decode()
+    client.post(reverse("marketplace-review-decide", args=[first.pk]), {"business": known.pk})
+    refused = client.post(reverse("marketplace-review-create-business", args=[second.pk]), {"name": "Dodol Garut Ibu Nani"})
+    assert refused.status_code == 200 and refused.context["business_form"].errors
+    created = client.post(reverse("marketplace-review-create-business", args=[second.pk]), {
+        "name": "Dodol Garut Ibu Nani", "owner_name": "Nani", "phone": "0821 4455 6677", "regency": bandung.pk,
+        "sector": known.sector.pk, "workforce": "4", "investment": "Rp 20.000.000",
+    })
+    assert created.status_code == 302
+    client.post(reverse("marketplace-review-decide", args=[third.pk]), {"answer": "reject"})
+    assert [review.state for review in SellerReview.objects.order_by("row")] == ["matched", "matched", "rejected"]
+    assert set(Onboarding.objects.values_list("business__name", flat=True)) == {"Sepatu Cibaduyut Jaya Abadi", "Dodol Garut Ibu Nani"}
+    # Decided rows are out of the queue, and a decided row cannot be decided again.
+    assert not client.get(reverse("marketplace-review-list")).context["object_list"]
+    again = client.post(reverse("marketplace-review-decide", args=[third.pk]), {"answer": "reject"}, follow=True)
+    assert again.status_code == 200
