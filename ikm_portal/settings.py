@@ -151,6 +151,7 @@ CELERY_BEAT_SCHEDULE = {
     "refresh-turnover-ranges": {"task": "surveys.tasks.refresh_turnover_ranges_task", "schedule": crontab(minute=47)},
     # Budget indicators (IKPA-style) of every fiscal year; writes queue their own refresh.
     "refresh-budget-indicators": {"task": "budgets.tasks.refresh_indicators_task", "schedule": crontab(minute=37)},
+    "refresh-onboarding-figures": {"task": "marketplace.tasks.refresh_figures_task", "schedule": crontab(minute=47)},
     # Jobs whose worker died are failed, jobs the broker refused are sent again.
     "jobs-watchdog": {"task": "programs.tasks.jobs_watchdog", "schedule": config.integer("JOB_WATCHDOG_SECONDS", 60)},
     # Participants of events starting tomorrow get a reminder in the morning.

@@ -289,3 +289,91 @@ class SellerDecision(models.Model):
         verbose_name_plural = _("seller decisions")
         constraints = [models.UniqueConstraint(fields=["marketplace", "seller_key"], name="one_decision_per_seller")]
 
+
+
+# --- targets and figures ----------------------------------------------------------------------
+
+
+class OnboardingTargetQuerySet(ScopedQuerySet):
+    """National targets are everyone's to read; a province's target its officers' and the
+    ministry's. Ministry staff set them."""
+
+    province_field = "province"
+    policy = Policy(view=ORGANISERS, add=MINISTRY, change=MINISTRY, delete=MINISTRY)
+
+    def shared_with_officers(self, user):
+        return self.filter(province__isnull=True)
+
+    def editable_by_ministry_staff(self):
+        return self.all()
+
+
+class OnboardingTarget(models.Model):
+    """How many businesses are to be onboarded in a year: nationally, in one province, or on
+    one marketplace (where a partner committed to a number — counted in shops there)."""
+
+    year = models.PositiveSmallIntegerField(_("year"), validators=[MinValueValidator(2015), MaxValueValidator(2100)])
+    province = models.ForeignKey(Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 help_text=_("Empty: the national target."))
+    marketplace = models.ForeignKey(Marketplace, verbose_name=_("marketplace"), null=True, blank=True, on_delete=models.PROTECT, related_name="targets",
+                                    help_text=_("Empty: on any marketplace."))
+    target = models.PositiveIntegerField(_("target"), validators=[MinValueValidator(1), MaxValueValidator(200_000_000)])
+    note = models.CharField(_("source"), max_length=200, blank=True, help_text=_("e.g. the BBI campaign, a partner's commitment letter."))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+    objects = OnboardingTargetQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "province", "marketplace"]
+        verbose_name = _("onboarding target")
+        verbose_name_plural = _("onboarding targets")
+        constraints = [
+            models.UniqueConstraint(fields=["year", "province", "marketplace"], nulls_distinct=False, name="one_target_per_year_place_marketplace"),
+            models.CheckConstraint(condition=Q(province__isnull=True) | Q(marketplace__isnull=True), name="target_per_province_or_marketplace"),
+        ]
+
+    def __str__(self):
+        return f"{self.year} · {self.province or _('Indonesia')} · {self.marketplace or _('all marketplaces')}: {self.target}"
+
+
+class FiguresQuerySet(ScopedQuerySet):
+    """Counts, never single businesses: organisers read them (officers their province's)."""
+
+    province_field = "province"
+    policy = Policy(view=ORGANISERS)
+
+
+class OnboardingFigures(models.Model):
+    """Confirmed onboardings per month × province × marketplace × sector × scale: ``shops``
+    opened, and ``new_businesses`` whose first shop it was. Written only by
+    :mod:`marketplace.figures`, one province at a time."""
+
+    month = models.DateField()
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, related_name="+")
+    marketplace = models.ForeignKey(Marketplace, on_delete=models.CASCADE, related_name="+")
+    sector = models.ForeignKey("programs.Sector", on_delete=models.CASCADE, related_name="+")
+    scale = models.CharField(max_length=10)
+    shops = models.PositiveIntegerField()
+    new_businesses = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    objects = FiguresQuerySet.as_manager()
+
+    class Meta:
+        indexes = [models.Index(fields=["month"], name="onboarding_figures_month"), models.Index(fields=["province", "month"], name="onboarding_figures_prov")]
+
+
+class WorkshopConversion(models.Model):
+    """Of a marketplace or online-marketing workshop's attendees, how many had a shop within
+    30 and 90 days of its start (a shop opened before the workshop does not count). Written
+    only by :mod:`marketplace.figures`."""
+
+    event = models.OneToOneField(Event, on_delete=models.CASCADE, related_name="+")
+    province = models.ForeignKey(Province, null=True, on_delete=models.CASCADE, related_name="+", help_text="The organising office's province.")
+    attendees = models.PositiveIntegerField()
+    within_30 = models.PositiveIntegerField()
+    within_90 = models.PositiveIntegerField()
+    computed_at = models.DateTimeField()
+
+    objects = FiguresQuerySet.as_manager()

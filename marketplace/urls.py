@@ -1,9 +1,11 @@
 from django.urls import path
 
-from . import views
+from . import views, views_dashboard
 
 urlpatterns = [
     path("marketplace/", views.OnboardingListView.as_view(), name="marketplace-onboarding-list"),
+    path("marketplace/dashboard/", views_dashboard.dashboard, name="marketplace-dashboard"),
+    path("marketplace/targets/new/", views_dashboard.target_create, name="marketplace-target-create"),
     path("marketplace/shops/new/", views.onboarding_create, name="marketplace-onboarding-create"),
     path("marketplace/shops/<int:pk>/edit/", views.onboarding_edit, name="marketplace-onboarding-edit"),
     path("marketplace/shops/<int:pk>/confirm/", views.onboarding_confirm, name="marketplace-onboarding-confirm"),

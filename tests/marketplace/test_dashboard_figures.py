@@ -1,0 +1,85 @@
+"""The onboarding dashboard's figures, refreshed in SQL, against pandas from the raw rows;
+a refresh after a report touches only its provinces (issue 14, point 5)."""
+import datetime
+import io
+
+import pandas as pd
+import pytest
+from django.urls import reverse
+
+from marketplace import figures
+from marketplace.models import Marketplace, Onboarding, OnboardingFigures
+from tests.factories import BusinessFactory, province
+
+
+def shop(business, marketplace, day, *, confirmed=True):
+    return Onboarding.objects.create(
+        business=business, marketplace=marketplace, province_id=business.province_id, shop_name=f"Toko {business.pk}",
+        onboarded=day, source="partner", confirmed=confirmed,
+    )
+
+
+@pytest.fixture
+def onboardings(db):
+    tokopedia, shopee, blibli = (Marketplace.objects.get(code=code) for code in ("tokopedia", "shopee", "blibli"))
+    rows = []
+    for index, code in enumerate(["32", "32", "32", "63", "63", "72", "72", "72"]):
+        business = BusinessFactory(province=province(code), scale=["micro", "small", "medium"][index % 3])
+        rows.append(shop(business, tokopedia, datetime.date(2020, 3 + index % 4, 5 + index)))
+        if index % 2 == 0:  # a second shop later: the business counts once, in its first month
+            rows.append(shop(business, shopee, datetime.date(2020, 8, 1 + index)))
+    late = BusinessFactory(province=province("63"))
+    rows.append(shop(late, blibli, datetime.date(2021, 1, 10)))
+    rows.append(shop(BusinessFactory(province=province("32")), blibli, datetime.date(2020, 5, 2), confirmed=False))  # not counted
+    figures.refresh()
+    return rows
+
+
+def raw():
+    frame = pd.DataFrame.from_records(Onboarding.objects.filter(confirmed=True).values(
+        "id", "business_id", "marketplace__name", "province__name", "business__sector__name", "business__scale", "onboarded"))
+    frame["onboarded"] = pd.to_datetime(frame.onboarded)
+    first = frame.sort_values(["onboarded", "id"]).groupby("business_id").id.first()
+    frame["first"] = frame.id.isin(first)
+    return frame[frame.onboarded.dt.year == 2020]
+
+
+@pytest.mark.parametrize("table, column", [("marketplace", "marketplace__name"), ("province", "province__name"), ("sector", "business__sector__name")])
+def test_each_table_matches_pandas(client, staff_user, onboardings, table, column):
+    frame = raw()
+    expected = {name: [int(group["first"].sum()), len(group)] for name, group in frame.groupby(column)}
+    client.force_login(staff_user)
+    page = client.get(reverse("marketplace-dashboard"), {"year": 2020})
+    card = next(card for card in page.context["cards"] if card["name"] == table)
+    assert {row[0][0]: [row[1][0], row[2][0]] for row in card["rows"]} == expected
+    download = client.get(reverse("marketplace-dashboard"), {"year": 2020, "table": table, "format": "xlsx"})
+    sheet = pd.read_excel(io.BytesIO(download.content), engine="calamine", header=3)
+    assert dict(zip(sheet.iloc[:, 0], sheet.iloc[:, 1])) == {name: counts[0] for name, counts in expected.items()}
+
+
+def test_onboarded_over_time_counts_each_business_once(client, staff_user, onboardings):
+    frame = raw()
+    months = sorted(frame.onboarded.dt.strftime("%m-%Y").unique())  # every month with a shop opened
+    monthly = frame[frame["first"]].groupby(frame.onboarded.dt.strftime("%m-%Y")).size().reindex(months, fill_value=0).cumsum()
+    client.force_login(staff_user)
+    page = client.get(reverse("marketplace-dashboard"), {"year": 2020})
+    assert dict(zip(page.context["chart"]["months"], page.context["chart"]["onboarded"])) == monthly.to_dict()
+    assert page.context["total"] == 8  # eight businesses; their second shops and the unconfirmed one do not add
+    assert OnboardingFigures.objects.filter(month__year=2021).count() == 1
+
+
+def test_a_refresh_of_some_provinces_leaves_the_others_alone(onboardings):
+    before = dict(OnboardingFigures.objects.values_list("id", "province__code"))
+    untouched = {pk for pk, code in before.items() if code != "63"}
+    shop(BusinessFactory(province=province("63")), Marketplace.objects.get(code="bukalapak"), datetime.date(2020, 11, 3))
+    figures.refresh([province("63").pk])
+    after = dict(OnboardingFigures.objects.values_list("id", "province__code"))
+    assert untouched <= set(after)  # the other provinces' rows were not rewritten
+    assert OnboardingFigures.objects.filter(province__code="63", month=datetime.date(2020, 11, 1)).get().new_businesses == 1
+
+
+def test_an_officer_sees_the_figures_of_the_province_only(client, officer, onboardings):
+    client.force_login(officer)
+    page = client.get(reverse("marketplace-dashboard"), {"year": 2020})
+    provinces = next(card for card in page.context["cards"] if card["name"] == "province")
+    assert [row[0][0] for row in provinces["rows"]] == ["Jawa Barat"]
