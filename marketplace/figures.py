@@ -17,9 +17,13 @@ from django.db import connection, transaction
 from django.db.models import Sum
 from django.utils import timezone
 
+from ikm_portal import pagecache
+
 from .models import OnboardingFigures, OnboardingTarget, WorkshopConversion
 
 logger = logging.getLogger(__name__)
+#: The page cache namespace of the dashboard's tables, bumped after every refresh.
+NAMESPACE = "onboarding"
 
 FIGURES_SQL = """
     WITH own AS (
@@ -70,6 +74,7 @@ def refresh(province_ids=None):
             cursor.execute("DELETE FROM marketplace_onboardingfigures WHERE province_id = ANY(%s)", [params["provinces"]])
         cursor.execute(FIGURES_SQL, params)
         rows = cursor.rowcount
+        transaction.on_commit(lambda: pagecache.bump(NAMESPACE))
     seconds = time.perf_counter() - started
     logger.info("onboarding figures of %s: %d rows in %.2f s", "every province" if province_ids is None else f"{len(params['provinces'])} province(s)", rows, seconds)
     return rows, seconds
@@ -79,6 +84,7 @@ def refresh_conversion():
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM marketplace_workshopconversion")
         cursor.execute(CONVERSION_SQL, {"now": timezone.now()})
+        transaction.on_commit(lambda: pagecache.bump(NAMESPACE))
         return cursor.rowcount
 
 
@@ -119,6 +125,10 @@ def by(user, year, field):
     return [(row[field], row["shops"], row["businesses"]) for row in ordered]
 
 
+#: Beyond this a projected date means nothing (and would not fit a date).
+MAX_PROJECTION_DAYS = 100 * 365
+
+
 def pace(target, achieved, *, today=None):
     """How ``achieved`` (to ``today``) stands against ``target.target`` for ``target.year``:
     the monthly pace achieved and the pace needed for the rest of the year, and the date the
@@ -139,29 +149,34 @@ def pace(target, achieved, *, today=None):
         # Met: the day the running total passed the target is not kept, so the date at the
         # average pace stands in for it.
         met_on = start + datetime.timedelta(days=round(target.target / achieved * elapsed_days) - 1) if achieved else start
-    elif achieved:
+    elif achieved and target.target / (achieved / elapsed_days) < MAX_PROJECTION_DAYS:
         met_on = start + datetime.timedelta(days=round(target.target / (achieved / elapsed_days)) - 1)
-    else:
+    else:  # nothing yet, or a pace that would take more than a lifetime: no date to give
         met_on = None
     return {
-        "target": target.target, "achieved": achieved, "share": achieved / target.target,
+        "goal": target.target, "achieved": achieved, "share": achieved / target.target,
         "achieved_pace": achieved_pace, "needed_pace": needed_pace, "met_on": met_on, "on_track": met_on is not None and met_on <= end,
     }
 
 
-def targets_with_pace(user, year, *, today=None):
-    """Every target of ``year`` the user may see, with what is achieved and the pace."""
+def targets_with_pace(user, year, *, today=None, by_province=None, by_marketplace=None):
+    """Every target of ``year`` the user may see, with what is achieved and the pace. The
+    achieved figures come from the groupings (``by()`` rows) when the caller has them."""
     targets = list(OnboardingTarget.objects.visible_to(user).filter(year=year).select_related("province", "marketplace"))
-    rows = visible(user, year)
+    if not targets:
+        return []
+    by_province = by(user, year, "province") if by_province is None else by_province
+    by_marketplace = by(user, year, "marketplace") if by_marketplace is None else by_marketplace
+    businesses_in = {key: businesses for key, _shops, businesses in by_province}
+    shops_on = {key: shops for key, shops, _businesses in by_marketplace}
     result = []
     for target in targets:
-        scoped = rows
-        if target.province_id:
-            scoped = scoped.filter(province_id=target.province_id)
         if target.marketplace_id:
-            achieved = scoped.filter(marketplace_id=target.marketplace_id).aggregate(total=Sum("shops"))["total"] or 0
+            achieved = shops_on.get(target.marketplace_id, 0)
+        elif target.province_id:
+            achieved = businesses_in.get(target.province_id, 0)
         else:
-            achieved = scoped.aggregate(total=Sum("new_businesses"))["total"] or 0
+            achieved = sum(businesses_in.values())
         result.append({"target": target, **pace(target, achieved, today=today)})
     return result
 

@@ -7,11 +7,13 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from programs.models import Province, Sector
-from programs.policy import ORGANISERS
+from ikm_portal import pagecache
+from programs.policy import MINISTRY, ORGANISERS
+from programs.roles import province_id_of, role_of
 from programs.scale import Scale
 from programs.tables import table_xlsx
 from programs.views.mixins import action_required, open_to
@@ -39,7 +41,8 @@ def _year(request, user):
 
 
 def tables(user, year):
-    """The dashboard's tables: ``{name: {"title", "columns", "rows"}}`` (programs.tables)."""
+    """The dashboard's tables ``{name: {"title", "columns", "rows"}}`` (programs.tables) and
+    the targets with their pace; cached per scope until the next refresh."""
     names = {
         "province": dict(Province.objects.values_list("pk", "name")),
         "marketplace": dict(Marketplace.objects.values_list("pk", "name")),
@@ -47,13 +50,15 @@ def tables(user, year):
         "scale": dict(Scale.choices),
     }
     counts = [(_("Businesses onboarded"), "int"), (_("Shops opened"), "int")]
-    result = {}
+    result, grouped = {}, {}
     for field, title, header in (
         ("marketplace", _("By marketplace"), _("Marketplace")), ("province", _("By province"), _("Province")),
         ("sector", _("By sector"), _("Sector")), ("scale", _("By scale"), _("Scale")),
     ):
+        grouped[field] = figures.by(user, year, field)
         result[field] = {"title": title, "columns": [(header, "text"), *counts],
-                         "rows": [[str(names[field].get(key, key)), businesses, shops] for key, shops, businesses in figures.by(user, year, field)]}
+                         "rows": [[str(names[field].get(key, key)), businesses, shops] for key, shops, businesses in grouped[field]]}
+    pace = figures.targets_with_pace(user, year, by_province=grouped["province"], by_marketplace=grouped["marketplace"])
     running = 0
     months = []
     for month, shops, businesses in figures.by(user, year, "month"):
@@ -66,7 +71,7 @@ def tables(user, year):
                     (_("Monthly pace achieved"), "int"), (_("Monthly pace needed"), "int"), (_("Met on (at this pace)"), "text")],
         "rows": [[_target_label(row["target"]), row["target"].target, row["achieved"], row["share"], round(row["achieved_pace"]),
                   round(row["needed_pace"]) if row["needed_pace"] is not None else None, row["met_on"].strftime("%d-%m-%Y") if row["met_on"] else "–"]
-                 for row in figures.targets_with_pace(user, year)],
+                 for row in pace],
     }
     for group, title, header in (("province", _("Workshop conversion by organising office"), _("Organised by the office of")),
                                  ("partner", _("Workshop conversion by partner"), _("Partner"))):
@@ -77,7 +82,7 @@ def tables(user, year):
             "rows": [[row["name"] or _("Without a partner"), row["attendees"], row["within_30"], row["within_90"], row["rate_30"], row["rate_90"]]
                      for row in figures.conversion(user, year, group)],
         }
-    return result
+    return result, pace
 
 
 def _target_label(target):
@@ -89,7 +94,8 @@ def _target_label(target):
 @open_to(ORGANISERS)
 def dashboard(request):
     year, years = _year(request, request.user)
-    data = tables(request.user, year)
+    scope = "all" if role_of(request.user) in MINISTRY else province_id_of(request.user)
+    data, pace = pagecache.cached(figures.NAMESPACE, ("dashboard", scope, year, get_language()), lambda: tables(request.user, year))
     wanted = request.GET.get("table", "")
     if request.GET.get("format") == "xlsx":
         if wanted not in data:
@@ -97,7 +103,6 @@ def dashboard(request):
         response = HttpResponse(table_xlsx(data[wanted], subtitle=str(year)), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="onboarding-{wanted}-{year}.xlsx"'
         return response
-    pace = figures.targets_with_pace(request.user, year)
     national = next((row for row in pace if row["target"].province_id is None and row["target"].marketplace_id is None), None)
     months = data["month"]["rows"]
     chart = {

@@ -83,3 +83,30 @@ def test_an_officer_sees_the_figures_of_the_province_only(client, officer, onboa
     page = client.get(reverse("marketplace-dashboard"), {"year": 2020})
     provinces = next(card for card in page.context["cards"] if card["name"] == "province")
     assert [row[0][0] for row in provinces["rows"]] == ["Jawa Barat"]
+
+
+def test_the_dashboard_asks_the_same_queries_whatever_the_data(client, staff_user, onboardings):
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from marketplace.models import OnboardingTarget
+
+    OnboardingTarget.objects.create(year=2020, target=2_000_000)
+    OnboardingTarget.objects.create(year=2020, province=province("32"), target=500)
+    client.force_login(staff_user)
+    with CaptureQueriesContext(connection) as first:
+        client.get(reverse("marketplace-dashboard"), {"year": 2020})
+    tokopedia = Marketplace.objects.get(code="tokopedia")
+    for code in ("11", "51", "91", "32"):
+        shop(BusinessFactory(province=province(code)), tokopedia, datetime.date(2020, 9, 9))
+    OnboardingTarget.objects.create(year=2020, province=province("51"), target=50)
+    figures.refresh()
+    cache.clear()  # what the refresh's bump does after its commit
+    with CaptureQueriesContext(connection) as later:
+        page = client.get(reverse("marketplace-dashboard"), {"year": 2020})
+    assert len(later) == len(first)
+    assert page.context["total"] == 12
+    with CaptureQueriesContext(connection) as cached:
+        client.get(reverse("marketplace-dashboard"), {"year": 2020})
+    assert len(cached) < len(first)  # the tables come from the cache until the next refresh

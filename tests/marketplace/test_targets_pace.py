@@ -48,3 +48,8 @@ def test_staff_set_targets_once_per_year_and_place(client, staff_user, officer, 
     assert OnboardingTarget.objects.count() == 1
     client.force_login(officer)
     assert client.post(url, {"year": 2022, "target": 10}).status_code == 403
+
+
+def test_a_pace_that_would_take_centuries_gives_no_date():
+    result = pace(OnboardingTarget(year=2020, target=2_000_000), 8, today=datetime.date(2026, 12, 4))
+    assert result["met_on"] is None and not result["on_track"]
