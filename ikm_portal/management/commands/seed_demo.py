@@ -23,10 +23,11 @@ class Command(BaseCommand):
         parser.add_argument("--seed", type=int, default=2020, help="Random seed, for repeatable data.")
         parser.add_argument("--budget-years", type=int, default=0, help="Fiscal years of budget data at scale, from 2016 (default 0: only the 2020 demo year).")
         parser.add_argument("--budget-activities", type=int, default=200, help="Activities per province and year of --budget-years (default 200).")
+        parser.add_argument("--onboardings", type=int, default=0, help="Marketplace shops at scale over 2020–2021 (default 0), up to one per business and marketplace.")
         parser.add_argument("--budget-entries", type=int, default=100_000, help="Realisation entries over all of --budget-years (default 100,000).")
 
-    def handle(self, *args, businesses, responses, events, registrations, seed, budget_years, budget_activities, budget_entries, **options):
-        if min(businesses, responses, events, registrations, budget_years, budget_activities, budget_entries) < 0:
+    def handle(self, *args, businesses, responses, events, registrations, seed, budget_years, budget_activities, budget_entries, onboardings, **options):
+        if min(businesses, responses, events, registrations, budget_years, budget_activities, budget_entries, onboardings) < 0:
             raise CommandError("--businesses, --responses, --events, --registrations and the --budget-… counts must be 0 or more.")
         # The first demo wave reaches the most businesses: a bit over 40 % of the responses.
         businesses = max(businesses, int(responses * 0.4 * 1.05) + 1 if responses else 0)
@@ -67,6 +68,17 @@ class Command(BaseCommand):
             shops = marketplace_demo.seed(user=admin, rng=np.random.default_rng(seed + 4))
             if shops:
                 self.stdout.write(f"Added {shops:,} marketplace shops and two partner reports (one refused, one with sellers to confirm) in {time.monotonic() - started:.1f} s.")
+        from marketplace import demo_scale as onboarding_scale
+
+        onboarding_scale.seed_targets()
+        if admin is not None and onboardings:
+            added, elapsed = onboarding_scale.seed_onboardings(onboardings, user=admin)
+            self.stdout.write(f"Added {added:,} marketplace shops at scale (2020–2021) and refreshed the onboarding dashboard in {elapsed:.1f} s.")
+        elif admin is not None:
+            from marketplace import figures as onboarding_figures
+
+            onboarding_figures.refresh()
+            onboarding_figures.refresh_conversion()
         self.stdout.write("Demo accounts (user name / password / role):")
         for account in accounts:
             where = f", province {account['province_code']}" if account.get("province_code") else ""
