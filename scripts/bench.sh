@@ -5,6 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 [ $# -ge 1 ] || { echo "usage: scripts/bench.sh bench/NAME.py [args]" >&2; exit 2; }
 scripts/venv.sh requirements-test.txt
+scripts/venv.sh bench/requirements-bench.txt
 export DEBUG=1
 export SECRET_KEY=${SECRET_KEY:-bench-only-secret-key}
 # shellcheck source=scripts/services.sh
