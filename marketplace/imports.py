@@ -288,6 +288,10 @@ def write(rows, *, report, user):
                 SELECT {", ".join(sales_columns)}, %(now)s, %(reason)s, CASE WHEN inserted THEN '+' ELSE '~' END, %(user)s FROM written""",
                 {"marketplace": report.marketplace_id, "month": report.month, "user": user.pk, "now": now, "reason": f"partner report {report.pk}"},
             )
+        if created or updated:
+            from .figures import figures_changed
+
+            figures_changed(matched["business_province_id"].unique())
     waiting = rows[rows["rule"].isin(["none", "ambiguous"])]
     if not waiting.empty:
         _queue(waiting, report=report)

@@ -15,6 +15,7 @@ from programs.models import Business, Event
 from programs.policy import can
 from programs.roles import Role, role_of
 
+from .figures import figures_changed
 from .models import MONEY_LIMIT, Marketplace, Onboarding, OnboardingSales, SellerDecision, SellerReview
 
 #: Fields of an onboarding a form or the API may set.
@@ -123,6 +124,7 @@ def onboarding_save(*, user, business, marketplace, data, instance=None):
         raise ValidationError({"business": _("You may only record shops of businesses of your own province.")
                                if role_of(user) != Role.OWNER else _("You may only add shops of your own businesses.")})
     onboarding = instance or Onboarding(created_by=user)
+    province_before = onboarding.province_id
     onboarding.business, onboarding.marketplace, onboarding.province_id = business, marketplace, business.province_id
     for name, value in data.items():
         if name not in ONBOARDING_FIELDS:
@@ -136,6 +138,7 @@ def onboarding_save(*, user, business, marketplace, data, instance=None):
     _onboarding_validate(onboarding, user=user)
     _by(user, onboarding)
     onboarding.save()
+    figures_changed([onboarding.province_id, province_before])
     return onboarding
 
 
@@ -149,6 +152,7 @@ def onboarding_confirm(*, user, onboarding):
         onboarding.confirmed = True
         _by(user, onboarding)
         onboarding.save(update_fields=["confirmed", "updated_at"])
+        figures_changed([onboarding.province_id])
     return onboarding
 
 
@@ -204,6 +208,7 @@ def _apply_review(user, review, business):
     onboarding.seller_id = review.seller_id or onboarding.seller_id
     _by(user, onboarding)
     onboarding.save()
+    figures_changed([onboarding.province_id])
     if review.sales is not None:
         OnboardingSales.objects.update_or_create(onboarding=onboarding, month=review.report.month, defaults={"value": review.sales})
     return onboarding
