@@ -110,9 +110,9 @@ def dashboard(request):
         "target": [round(national["target"].target * int(row[0][:2]) / 12) for row in months] if national else [],
         "labels": {"onboarded": _("Businesses onboarded to date"), "target": _("Target, spread over the year")},
     }
-    order = ["targets", "month", "marketplace", "province", "sector", "scale", "conversion-province", "conversion-partner"]
+    order = ["targets", "month", "marketplace", "scale", "province", "sector", "conversion-province", "conversion-partner"]
     cards = [{
-        "name": name, "title": data[name]["title"], "columns": data[name]["columns"], "wide": name in ("targets", "month", "province"),
+        "name": name, "title": data[name]["title"], "columns": data[name]["columns"], "wide": name in ("targets", "month", "province", "sector"),
         "rows": [list(zip(row, [kind for _header, kind in data[name]["columns"]])) for row in data[name]["rows"]],
     } for name in order]
     return render(request, "marketplace/dashboard.html", {
