@@ -122,18 +122,13 @@ def curve(allocation):
 
 
 def map_shapes(rows):
-    """Absorption per 2020 map shape: provinces created in 2022 are counted with the province
-    they were part of (the map has the 34 shapes of 2020); Σ realised ÷ Σ ceiling."""
-    shapes = {}
-    for row in rows:
-        parent = row.province.parent_2020 if row.province.parent_2020_id else row.province
-        shape = shapes.setdefault(parent.code, {"code": parent.code, "name": parent.name, "ceiling": 0, "realised": 0, "members": []})
-        shape["ceiling"] += row.ceiling
-        shape["realised"] += row.realised
-        shape["members"].append(row.province.name)
-    for shape in shapes.values():
+    """Absorption per 2020 map shape (see programs.regions.map_shapes): Σ realised ÷ Σ ceiling."""
+    from programs.regions import map_shapes as shapes_2020
+
+    shapes = shapes_2020((row.province, {"ceiling": row.ceiling, "realised": row.realised}) for row in rows)
+    for shape in shapes:
         shape["absorption"] = shape["realised"] / shape["ceiling"] if shape["ceiling"] else None
-    return sorted(shapes.values(), key=lambda shape: shape["code"])
+    return shapes
 
 
 def indicators(user, year, month):

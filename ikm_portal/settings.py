@@ -296,6 +296,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets used by several components get one stable name.
+    "ENUM_NAME_OVERRIDES": {"OnboardingStatusEnum": "marketplace.models.Onboarding.Status"},
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "ikm_portal.api.schema.blank_or_formatted",

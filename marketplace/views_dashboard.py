@@ -56,6 +56,8 @@ def tables(user, year):
         ("sector", _("By sector"), _("Sector")), ("scale", _("By scale"), _("Scale")),
     ):
         grouped[field] = figures.by(user, year, field)
+        if field == "province":
+            result["province-ids"] = {key: businesses for key, _shops, businesses in grouped[field]}
         result[field] = {"title": title, "columns": [(header, "text"), *counts],
                          "rows": [[str(names[field].get(key, key)), businesses, shops] for key, shops, businesses in grouped[field]]}
     pace = figures.targets_with_pace(user, year, by_province=grouped["province"], by_marketplace=grouped["marketplace"])
@@ -85,6 +87,15 @@ def tables(user, year):
     return result, pace
 
 
+def _map(businesses_by_province):
+    """Businesses onboarded per shape of the 2020 map."""
+    from programs.regions import map_shapes
+
+    provinces = Province.objects.filter(pk__in=list(businesses_by_province)).select_related("parent_2020")
+    shapes = map_shapes((province, {"value": businesses_by_province[province.pk]}) for province in provinces)
+    return [{"code": shape["code"], "name": shape["name"], "value": shape["value"], "members": shape["members"]} for shape in shapes]
+
+
 def _target_label(target):
     place = target.province.name if target.province_id else _("Indonesia")
     return f"{place} · {target.marketplace.name}" if target.marketplace_id else place
@@ -98,7 +109,7 @@ def dashboard(request):
     data, pace = pagecache.cached(figures.NAMESPACE, ("dashboard", scope, year, get_language()), lambda: tables(request.user, year))
     wanted = request.GET.get("table", "")
     if request.GET.get("format") == "xlsx":
-        if wanted not in data:
+        if wanted not in data or wanted == "province-ids":
             raise Http404
         response = HttpResponse(table_xlsx(data[wanted], subtitle=str(year)), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="onboarding-{wanted}-{year}.xlsx"'
@@ -115,6 +126,8 @@ def dashboard(request):
         "name": name, "title": data[name]["title"], "columns": data[name]["columns"], "wide": name in ("targets", "month", "province", "sector"),
         "rows": [list(zip(row, [kind for _header, kind in data[name]["columns"]])) for row in data[name]["rows"]],
     } for name in order]
+    chart["map"] = _map(data["province-ids"])
+    chart["labels"].update({"map": _("Businesses onboarded"), "merged": _("Together with")})
     return render(request, "marketplace/dashboard.html", {
         "year": year, "years": years, "cards": cards, "national": national, "pace": pace, "chart": chart,
         "total": sum(row[1] for row in months),

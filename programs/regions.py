@@ -73,3 +73,17 @@ PARTNER_ORGANISATIONS = [
     {"slug": "bukalapak", "name": "Bukalapak", "kind": "marketplace", "website": "https://www.bukalapak.com"},
     {"slug": "satgas-covid-19", "name": "Satuan Tugas Penanganan COVID-19", "kind": "task-force", "website": ""},
 ]
+
+
+def map_shapes(items):
+    """Figures per shape of the 2020 map (34 provinces): ``items`` are ``(province, {name:
+    number})``; provinces created in 2022 are added to the province they were part of then.
+    Returns ``[{"code", "name", "members", **sums}]`` by code."""
+    shapes = {}
+    for province, values in items:
+        parent = province.parent_2020 if province.parent_2020_id else province
+        shape = shapes.setdefault(parent.code, {"code": parent.code, "name": parent.name, "members": []})
+        shape["members"].append(province.name)
+        for name, number in values.items():
+            shape[name] = shape.get(name, 0) + number
+    return sorted(shapes.values(), key=lambda shape: shape["code"])

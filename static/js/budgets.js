@@ -1,6 +1,6 @@
-/* Budget pages' charts (ECharts, vendored): absorption on the province map (ranking) and the
-   cumulative realisation against the withdrawal plan (province page). Data comes from the
-   #budget-charts JSON the server renders with the page. */
+/* Budget pages' charts (ECharts, vendored): absorption on the province map (ranking, drawn by
+   province-map.js) and the cumulative realisation against the withdrawal plan (province
+   page). Data comes from the #budget-charts JSON the server renders with the page. */
 (function () {
   "use strict";
   var script = document.getElementById("budget-script");
@@ -10,10 +10,6 @@
   var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
   var charts = [];
 
-  function pct(value) {
-    if (value === null || value === undefined) return "–";
-    return (value * 100).toFixed(1).replace(".", decimal) + " %";
-  }
   function rupiahShort(value) {
     if (value === null || value === undefined) return "–";
     var units = lang.indexOf("en") === 0 ? [[1e12, " T"], [1e9, " bn"], [1e6, " m"]] : [[1e12, " T"], [1e9, " M"], [1e6, " jt"]];
@@ -21,27 +17,6 @@
       if (Math.abs(value) >= units[i][0]) return "Rp " + (value / units[i][0]).toFixed(1).replace(".", decimal) + units[i][1];
     }
     return "Rp " + String(value).replace(/\B(?=(\d{3})+(?!\d))/g, ".");
-  }
-
-  function mapOption(shapes, labels) {
-    return {
-      tooltip: {
-        formatter: function (p) {
-          var d = p.data;
-          if (!d) return p.name;
-          var text = "<b>" + d.label + "</b><br>" + labels.absorption + ": " + pct(d.value);
-          if (d.members.length > 1) text += "<br><small>" + labels.merged + ": " + d.members.join(", ") + "</small>";
-          return text;
-        }
-      },
-      visualMap: { min: 0.5, max: 1, left: 10, bottom: 0, calculable: false, itemHeight: 70, orient: "horizontal",
-                   text: [pct(1), pct(0.5)], inRange: { color: ["#c0392b", "#f1c40f", "#27ae60"] }, outOfRange: { color: ["#c0392b"] } },
-      series: [{
-        type: "map", map: "indonesia-2020", roam: false, aspectScale: 1, left: 5, right: 5, top: 5, bottom: 45,
-        emphasis: { label: { show: false }, itemStyle: { areaColor: "#0b3d91" } }, select: { disabled: true },
-        data: shapes.map(function (s) { return { name: s.code, value: s.absorption, label: s.name, members: s.members }; })
-      }]
-    };
   }
 
   function curveOption(points, labels) {
@@ -70,16 +45,13 @@
     var labels = data.labels || {};
     document.querySelectorAll("[data-chart]").forEach(function (element) {
       var kind = element.getAttribute("data-chart");
-      var chart = echarts.init(element, null, { renderer: "svg" });
-      charts.push(chart);
-      if (kind === "absorption-map" && mapUrl && typeof topojson !== "undefined") {
-        fetch(mapUrl).then(function (response) { return response.json(); }).then(function (topology) {
-          var geo = topojson.feature(topology, topology.objects.provinces);
-          geo.features.forEach(function (feature) { feature.properties.name = feature.properties.kode; });
-          echarts.registerMap("indonesia-2020", geo);
-          show(chart, mapOption(data.map || [], labels));
-        });
+      if (kind === "absorption-map" && mapUrl && window.PortalMap) {
+        var shapes = (data.map || []).map(function (s) { return { code: s.code, name: s.name, value: s.absorption, members: s.members }; });
+        charts.push(window.PortalMap.draw(element, mapUrl, shapes, { label: labels.absorption, merged: labels.merged, format: "percent", min: 0.5, max: 1,
+                                                                      colors: ["#c0392b", "#f1c40f", "#27ae60"] }));
       } else if (kind === "curve") {
+        var chart = echarts.init(element, null, { renderer: "svg" });
+        charts.push(chart);
         show(chart, curveOption(data.curve || [], labels));
       }
     });

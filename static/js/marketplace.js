@@ -1,5 +1,6 @@
-/* Marketplace onboarding dashboard: businesses onboarded to date against the target, by month
-   (ECharts, vendored; data from the #onboarding-chart JSON rendered with the page). */
+/* Marketplace onboarding dashboard: businesses onboarded to date against the target, by month,
+   and per province on the map (province-map.js) — ECharts, vendored; data from the
+   #onboarding-chart JSON rendered with the page. */
 (function () {
   "use strict";
   var still = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
@@ -19,7 +20,14 @@
       tooltip: { trigger: "axis", valueFormatter: thousands },
       xAxis: { type: "category", data: data.months }, yAxis: { type: "value", axisLabel: { formatter: thousands } }, series: series
     });
-    window.addEventListener("resize", function () { chart.resize(); });
+    var charts = [chart];
+    var mapElement = document.querySelector("[data-chart=onboarding-map]");
+    var script = document.getElementById("marketplace-script");
+    if (mapElement && script && window.PortalMap) {
+      charts.push(window.PortalMap.draw(mapElement, script.getAttribute("data-map-url"), data.map || [],
+                                        { label: data.labels.map, merged: data.labels.merged, format: "count", min: 0, colors: ["#eef3fb", "#6d9eeb", "#0b3d91"] }));
+    }
+    window.addEventListener("resize", function () { charts.forEach(function (each) { each.resize(); }); });
   }
   document.addEventListener("DOMContentLoaded", draw);
 })();

@@ -110,3 +110,17 @@ def test_the_dashboard_asks_the_same_queries_whatever_the_data(client, staff_use
     with CaptureQueriesContext(connection) as cached:
         client.get(reverse("marketplace-dashboard"), {"year": 2020})
     assert len(cached) < len(first)  # the tables come from the cache until the next refresh
+
+
+def test_the_map_counts_businesses_per_2020_province(client, staff_user, onboardings):
+    tokopedia = Marketplace.objects.get(code="tokopedia")
+    for code in ("91", "93", "93"):  # Papua, and Papua Selatan (formed in 2022) drawn within it
+        shop(BusinessFactory(province=province(code)), tokopedia, datetime.date(2020, 10, 1))
+    figures.refresh()
+    frame = raw()
+    firsts = frame[frame["first"]]
+    client.force_login(staff_user)
+    shapes = {shape["code"]: shape for shape in client.get(reverse("marketplace-dashboard"), {"year": 2020}).context["chart"]["map"]}
+    assert shapes["91"]["value"] == 3 and sorted(shapes["91"]["members"]) == sorted([province("91").name, province("93").name])
+    assert "93" not in shapes
+    assert sum(shape["value"] for shape in shapes.values()) == len(firsts)
