@@ -23,8 +23,10 @@ from .models import Buyer, Commitment, MatchingMeeting, Nomination, Onboarding
 
 #: ISO 4217 codes Babel knows (current and historical).
 CURRENCIES = frozenset(list_currencies())
-#: ISO 3166-1 alpha-2 codes and English names.
-COUNTRIES = {code: name for code, name in Locale("en").territories.items() if len(code) == 2 and code.isalpha()}
+#: ISO 3166-1 alpha-2 codes and English names (CLDR's regions without its private and
+#: grouping codes: unknown region, outlying Oceania, EU, eurozone, UN, pseudo-locales).
+COUNTRIES = {code: name for code, name in Locale("en").territories.items()
+             if len(code) == 2 and code.isalpha() and code not in {"ZZ", "QO", "EU", "EZ", "UN", "XA", "XB"}}
 
 BUYER_FIELDS = ["company", "country", "hs_codes", "source", "contact_notes"]
 COMMITMENT_FIELDS = ["product", "hs_code", "currency", "value", "value_idr", "signed", "status", "status_date", "reason", "value_realised"]

@@ -33,6 +33,17 @@ class VisibleBuyerField(serializers.PrimaryKeyRelatedField):
         return Buyer.objects.visible_to(self.context["request"].user)
 
 
+class RelatedListField(serializers.ListField):
+    """A many-to-many relation written as a list (of slugs or ids) and read as one."""
+
+    def __init__(self, *, attribute="pk", **kwargs):
+        self.attribute = attribute
+        super().__init__(**kwargs)
+
+    def to_representation(self, manager):
+        return [getattr(row, self.attribute) for row in manager.all()]
+
+
 # --- filtersets (one per model; the pages read the same fields) -------------------------------------
 
 
@@ -91,17 +102,12 @@ class BuyerSerializer(serializers.ModelSerializer):
 
     country = serializers.CharField(max_length=10)
     hs_codes = serializers.ListField(child=serializers.CharField(max_length=20), required=False, max_length=100)
-    sectors = serializers.ListField(child=serializers.CharField(max_length=60), required=False, max_length=50)
+    sectors = RelatedListField(attribute="slug", child=serializers.CharField(max_length=60), required=False, max_length=50)
 
     class Meta:
         model = Buyer
         fields = ["id", "company", "country", "country_name", "hs_codes", "sectors", "source", "contact_notes", "created_at"]
         read_only_fields = ["country_name", "created_at"]
-
-    def to_representation(self, buyer):
-        data = super().to_representation(buyer)
-        data["sectors"] = [sector.slug for sector in buyer.sectors.all()]
-        return data
 
     def _save(self, validated_data, instance=None):
         sectors = validated_data.pop("sectors", None)
@@ -149,8 +155,8 @@ class CommitmentSerializer(serializers.ModelSerializer):
 
 
 class MatchingMeetingSerializer(serializers.ModelSerializer):
-    businesses = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=500)
-    buyers = serializers.ListField(child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=100)
+    businesses = RelatedListField(child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=500)
+    buyers = RelatedListField(child=serializers.IntegerField(min_value=1, max_value=2**62), max_length=100)
     mou_value = serializers.IntegerField(required=False, **RUPIAH)
     realised_value = serializers.IntegerField(required=False, **RUPIAH)
 
@@ -163,7 +169,6 @@ class MatchingMeetingSerializer(serializers.ModelSerializer):
         data = super().to_representation(meeting)
         user = _user(self)
         data["businesses"] = list(Business.objects.visible_to(user).filter(matching_meetings=meeting).values_list("pk", flat=True))
-        data["buyers"] = [buyer.pk for buyer in meeting.buyers.all()]
         return data
 
     def _rows(self, model, ids, field):
