@@ -67,6 +67,10 @@ class Command(BaseCommand):
             shops = marketplace_demo.seed(user=admin, rng=np.random.default_rng(seed + 4))
             if shops:
                 self.stdout.write(f"Added {shops:,} marketplace shops and two partner reports (one refused, one with sellers to confirm) in {time.monotonic() - started:.1f} s.")
+            from marketplace import demo_buyers
+
+            if commitments := demo_buyers.seed(user=admin, rng=np.random.default_rng(seed + 5)):
+                self.stdout.write(f"Added {len(demo_buyers.BUYERS)} foreign buyers, {commitments} export commitments (most held in 2020) and business matching meetings.")
         self.stdout.write("Demo accounts (user name / password / role):")
         for account in accounts:
             where = f", province {account['province_code']}" if account.get("province_code") else ""
