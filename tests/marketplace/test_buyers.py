@@ -6,7 +6,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from marketplace import buyers as services
-from marketplace.models import Buyer, MatchingMeeting, Nomination
+from marketplace.models import Buyer, Commitment, MatchingMeeting, Nomination
+from programs.models import Sector
 from tests.factories import BusinessFactory
 
 from .buyer_helpers import make_buyer
@@ -69,3 +70,32 @@ def test_a_meeting_refuses_negative_values_and_an_unsigned_mou_value(staff_user,
         services.meeting_save(user=staff_user, data=base, businesses=[], buyers=[buyer])
     assert "businesses" in caught.value.message_dict
     assert not MatchingMeeting.objects.exists()
+
+
+def test_the_buyer_pages(client, staff_user, officer):
+    client.force_login(staff_user)
+    response = client.post("/marketplace/buyers/new/", {"company": "Brisbane Teak Co.", "country": "au", "hs_codes": "9403, 4419", "source": "attache",
+                                                        "sectors": [Sector.objects.get(slug="wood-furniture").pk]})
+    assert response.status_code == 302, response.content.decode()[:2000]
+    buyer = Buyer.objects.get()
+    assert buyer.country_name == "Australia" and buyer.hs_codes == ["9403", "4419"]
+    response = client.post(f"/marketplace/buyers/{buyer.pk}/edit/", {"company": "Brisbane Teak Co.", "country": "QQ", "hs_codes": "9", "source": "attache"})
+    assert response.status_code == 200 and "ISO 3166-1" in response.content.decode()
+    assert "Brisbane Teak Co." in client.get("/marketplace/buyers/").content.decode()
+    client.force_login(officer)
+    assert client.get("/marketplace/buyers/").status_code == 200
+    assert client.get("/marketplace/buyers/new/").status_code == 403
+    page = client.get("/marketplace/commitments/")
+    assert page.status_code == 200 and "/marketplace/commitments/new/" in page.content.decode()
+
+
+def test_an_officer_records_a_commitment_on_the_page(client, officer, staff_user, business_jabar, business_kalsel):
+    buyer = make_buyer(staff_user)
+    client.force_login(officer)
+    data = {"nib": business_jabar.nib, "buyer": buyer.pk, "product": "Kursi rotan", "hs_code": "940180", "currency": "usd", "value": "9000",
+            "value_idr": "126000000", "signed": "2019-10-01", "status": "held", "reason": "Ditunda pembeli (COVID-19)"}
+    assert client.post("/marketplace/commitments/new/", {**data, "nib": business_kalsel.nib}).status_code == 200
+    assert client.post("/marketplace/commitments/new/", {**data, "reason": ""}).status_code == 200
+    assert not Commitment.objects.exists()
+    assert client.post("/marketplace/commitments/new/", data).status_code == 302
+    assert Commitment.objects.get().currency == "USD"
