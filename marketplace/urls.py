@@ -11,6 +11,7 @@ views_buyers_urls = [
     path("marketplace/buyers/<int:pk>/schedule/", views_buyers.buyer_schedule, name="marketplace-buyer-schedule"),
     path("marketplace/commitments/", views_buyers.commitments_monitor, name="marketplace-commitments"),
     path("marketplace/commitments/new/", views_buyers.commitment_create, name="marketplace-commitment-create"),
+    path("marketplace/commitments/<int:pk>/edit/", views_buyers.commitment_edit, name="marketplace-commitment-edit"),
 ]
 
 urlpatterns = [

@@ -63,7 +63,7 @@ class CommitmentForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        nib = cleaned.get("nib")
+        nib = cleaned.get("nib") if not self.fields["nib"].disabled else None
         if nib:
             cleaned["business"] = Business.objects.visible_to(self.user).filter(nib=nib).first()
             if cleaned["business"] is None:
@@ -189,16 +189,35 @@ def buyer_schedule(request, buyer):
 @require_http_methods(["GET", "POST"])
 @action_required("add", Commitment)
 def commitment_create(request):
-    form = CommitmentForm(request.POST or None, user=request.user)
+    return _commitment_form(request, instance=None)
+
+
+@require_http_methods(["GET", "POST"])
+@action_required("change", Commitment.objects.select_related("business", "buyer"), lookup="pk")
+def commitment_edit(request, commitment):
+    """A commitment's status over time: renegotiating, resumed, realised (with the value), cancelled."""
+    return _commitment_form(request, instance=commitment)
+
+
+def _commitment_form(request, *, instance):
+    initial = None
+    if instance is not None:
+        initial = {name: getattr(instance, name) for name in services.COMMITMENT_FIELDS}
+        initial.update(nib=instance.business.nib, buyer=instance.buyer_id)
+    form = CommitmentForm(request.POST or None, user=request.user, initial=initial)
+    if instance is not None:
+        form.fields["nib"].disabled = True
     if request.method == "POST" and form.is_valid():
+        business = instance.business if instance is not None else form.cleaned_data["business"]
         try:
-            services.commitment_save(user=request.user, business=form.cleaned_data["business"], buyer=form.cleaned_data["buyer"], data=form.data_for_service())
+            services.commitment_save(user=request.user, business=business, buyer=form.cleaned_data["buyer"], data=form.data_for_service(), instance=instance)
         except ValidationError as error:
             _show_errors(form, error)
         else:
             messages.success(request, _("Commitment saved."))
             return redirect("marketplace-commitments")
-    return render(request, "marketplace/buyers/form.html", {"form": form, "title": _("New export commitment"), "back": redirect("marketplace-commitments").url})
+    title = _("Edit the export commitment") if instance else _("New export commitment")
+    return render(request, "marketplace/buyers/form.html", {"form": form, "title": title, "back": redirect("marketplace-commitments").url})
 
 
 def monitor_tables(figures):

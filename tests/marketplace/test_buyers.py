@@ -99,3 +99,21 @@ def test_an_officer_records_a_commitment_on_the_page(client, officer, staff_user
     assert not Commitment.objects.exists()
     assert client.post("/marketplace/commitments/new/", data).status_code == 302
     assert Commitment.objects.get().currency == "USD"
+
+
+def test_an_officer_moves_a_commitment_on_the_page_and_not_another_provinces(client, officer, other_officer, staff_user, business_jabar, business_kalsel):
+    from .buyer_helpers import make_commitment
+
+    buyer = make_buyer(staff_user)
+    mine = make_commitment(officer, business_jabar, buyer)
+    theirs = make_commitment(other_officer, business_kalsel, buyer)
+    client.force_login(officer)
+    assert client.get(f"/marketplace/commitments/{theirs.pk}/edit/").status_code == 404
+    page = client.get(f"/marketplace/commitments/{mine.pk}/edit/")
+    assert page.status_code == 200
+    data = {"buyer": buyer.pk, "product": mine.product, "hs_code": mine.hs_code, "currency": "USD", "value": "12000", "value_idr": mine.value_idr,
+            "signed": "2019-11-20", "status": "realised", "reason": "", "value_realised": "150000000"}
+    assert client.post(f"/marketplace/commitments/{mine.pk}/edit/", data).status_code == 302
+    mine.refresh_from_db()
+    assert mine.status == "realised" and mine.value_realised == 150_000_000 and mine.business == business_jabar
+    assert mine.history.count() == 2
