@@ -130,7 +130,9 @@ def commitment_save(*, user, business, buyer, data, instance=None):
     elif not can(user, "add", Commitment):
         raise PermissionDenied
     errors = {}
-    if business is None or not Business.objects.editable_by(user).filter(pk=business.pk).exists():
+    # Officers: a business of their province; ministry staff and admins: any (the saved row is
+    # checked against the commitments' own scope below).
+    if business is None or not Business.objects.visible_to(user).filter(pk=business.pk).exists():
         errors["business"] = [_("You may only record commitments of businesses of your own province.")]
     commitment = instance or Commitment(created_by=user)
     commitment.business = business if business is not None else commitment.business if instance else None

@@ -84,3 +84,7 @@ def test_a_status_change_keeps_history_and_dates_the_change(officer, business_ja
     commitment.refresh_from_db()
     assert commitment.status == "resumed" and commitment.status_date == timezone.localdate()
     assert [row.status for row in commitment.history.order_by("history_date")] == ["held", "resumed"]
+
+
+def test_ministry_staff_record_commitments_of_any_province(staff_user, business_kalsel, buyer):
+    assert make_commitment(staff_user, business_kalsel, buyer).business == business_kalsel
