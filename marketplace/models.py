@@ -10,7 +10,7 @@ is the record of its status over time.
 """
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 
 from programs.jobs import UploadJob
 from programs.models import Business, Event, Province, Regency
-from programs.policy import MINISTRY, ORGANISERS, SIGNED_IN, Policy, Rule
+from programs.policy import MINISTRY, ORGANISERS, SIGNED_IN, VISIBLE, Policy, Rule
 from programs.querysets import ScopedQuerySet
 from programs.roles import Role, role_of
 
@@ -377,3 +377,228 @@ class WorkshopConversion(models.Model):
     computed_at = models.DateTimeField()
 
     objects = FiguresQuerySet.as_manager()
+
+
+# --- export buyer matching ---------------------------------------------------------------------
+# Foreign buyers (found by industry attachés, trade promotion offices, embassies, fairs), the
+# export commitments IKM had signed with them before COVID-19 and what became of them, the
+# business-matching meetings (temu bisnis) that followed, and officers' nominations of
+# businesses for a buyer's request. Writes go through :mod:`marketplace.buyers`.
+
+hs_code_validator = RegexValidator(r"^\d{2,10}$", _("An HS code has 2 to 10 digits."))
+country_code_validator = RegexValidator(r"^[A-Z]{2}$", _("A country is named by its two-letter ISO 3166-1 code, e.g. US."))
+currency_code_validator = RegexValidator(r"^[A-Z]{3}$", _("A currency is named by its three-letter ISO 4217 code, e.g. USD."))
+
+
+class BuyerQuerySet(models.QuerySet):
+    """National reference of buyers: organisers read it, ministry staff manage it."""
+
+    policy = Policy(
+        view=ORGANISERS, add=MINISTRY, change=MINISTRY, delete={Role.MINISTRY_ADMIN},
+        # From a buyer's shortlist: officers nominate businesses of their province, ministry
+        # staff schedule a meeting with the nominated ones.
+        nominate=Rule(roles=frozenset({Role.MINISTRY_ADMIN, Role.OFFICER}), scope=VISIBLE),
+        schedule=Rule(roles=MINISTRY, scope=VISIBLE),
+    )
+
+    def visible_to(self, user):
+        return self.all() if role_of(user) in ORGANISERS else self.none()
+
+    def editable_by(self, user):
+        return self.all() if role_of(user) in MINISTRY else self.none()
+
+
+class Buyer(models.Model):
+    """A foreign buyer and the products it asks for (HS codes and sectors)."""
+
+    class Source(models.TextChoices):
+        ATTACHE = "attache", _("Industry attaché")
+        ITPC = "itpc", _("Trade promotion office (ITPC)")
+        EMBASSY = "embassy", _("Embassy")
+        FAIR = "fair", _("Trade fair")
+
+    company = models.CharField(_("company"), max_length=200)
+    country = models.CharField(_("country code"), max_length=2, validators=[country_code_validator])
+    country_name = models.CharField(_("country"), max_length=100)
+    hs_codes = ArrayField(models.CharField(max_length=10, validators=[hs_code_validator]), verbose_name=_("HS codes wanted"), default=list, blank=True)
+    sectors = models.ManyToManyField("programs.Sector", verbose_name=_("sectors wanted"), blank=True, related_name="+")
+    source = models.CharField(_("source"), max_length=10, choices=Source.choices)
+    contact_notes = models.TextField(_("contact notes"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = BuyerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["company", "id"]
+        verbose_name = _("buyer")
+        verbose_name_plural = _("buyers")
+
+    def __str__(self):
+        return f"{self.company} ({self.country_name})"
+
+
+class CommitmentQuerySet(ScopedQuerySet):
+    """Scoped by the business's province: officers theirs, ministry all, owners their own
+    businesses' commitments (read only)."""
+
+    province_field = "business__province"
+    owner_field = "business__owner"
+    policy = Policy(view=ORGANISERS_AND_OWNERS, add=ORGANISERS, change=ORGANISERS, delete={Role.MINISTRY_ADMIN})
+
+    def editable_by(self, user):
+        # Owners read their commitments; they do not record them.
+        return self.none() if role_of(user) == Role.OWNER else super().editable_by(user)
+
+    def editable_by_ministry_staff(self):
+        return self.all()
+
+
+class Commitment(models.Model):
+    """An export purchase commitment of a foreign buyer to an IKM, and what became of it."""
+
+    class Status(models.TextChoices):
+        HELD = "held", _("Held because of COVID-19")
+        RENEGOTIATING = "renegotiating", _("Renegotiating")
+        RESUMED = "resumed", _("Resumed")
+        REALISED = "realised", _("Realised")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="export_commitments")
+    buyer = models.ForeignKey(Buyer, verbose_name=_("buyer"), on_delete=models.PROTECT, related_name="commitments")
+    product = models.CharField(_("product"), max_length=200)
+    hs_code = models.CharField(_("HS code"), max_length=10, validators=[hs_code_validator])
+    currency = models.CharField(_("contract currency"), max_length=3, validators=[currency_code_validator])
+    value = models.DecimalField(_("value (contract currency)"), max_digits=18, decimal_places=2, validators=[MinValueValidator(0)])
+    value_idr = models.BigIntegerField(_("value (Rp)"), validators=[MinValueValidator(0), MaxValueValidator(MONEY_LIMIT * 100)])
+    signed = models.DateField(_("signed on"))
+    status = models.CharField(_("status"), max_length=14, choices=Status.choices, default=Status.HELD)
+    #: When the current status took effect (the month a commitment resumed or was realised).
+    status_date = models.DateField(_("status since"))
+    reason = models.TextField(_("reason"), blank=True, help_text=_("Required when the commitment is held or cancelled."))
+    value_realised = models.BigIntegerField(_("value realised (Rp)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(MONEY_LIMIT * 100)])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-signed", "id"]
+        verbose_name = _("export commitment")
+        verbose_name_plural = _("export commitments")
+        constraints = [
+            models.CheckConstraint(condition=Q(value__gte=0) & Q(value_idr__gte=0) & Q(value_realised__gte=0), name="commitment_values_not_negative"),
+            models.CheckConstraint(condition=~Q(status__in=["held", "cancelled"]) | ~Q(reason=""), name="commitment_held_or_cancelled_has_reason"),
+        ]
+
+    def __str__(self):
+        return f"{self.product} · {self.buyer.company}"
+
+
+class MatchingMeetingQuerySet(ScopedQuerySet):
+    """Ministry staff schedule and record meetings; officers read those with a business of
+    their province."""
+
+    policy = Policy(view=ORGANISERS, add=MINISTRY, change=MINISTRY, delete={Role.MINISTRY_ADMIN})
+
+    def _in_province(self, user):
+        from programs.roles import province_id_of
+
+        province_id = province_id_of(user)
+        if province_id is None:
+            return self.none()
+        # A subquery, not a join: one row per meeting.
+        return self.filter(pk__in=MatchingMeeting.businesses.through.objects.filter(business__province_id=province_id).values("matchingmeeting_id"))
+
+    def editable_by(self, user):
+        return self.none() if role_of(user) == Role.OFFICER else super().editable_by(user)
+
+    def editable_by_ministry_staff(self):
+        return self.all()
+
+
+class MatchingMeeting(models.Model):
+    """A business-matching meeting (temu bisnis) between IKM and foreign buyers."""
+
+    class Mode(models.TextChoices):
+        VIRTUAL = "virtual", _("Virtual")
+        IN_PERSON = "in_person", _("In person")
+
+    class Facilitator(models.TextChoices):
+        ATTACHE = "attache", _("Industry attaché")
+        EMBASSY = "embassy", _("Embassy")
+        ITPC = "itpc", _("Trade promotion office (ITPC)")
+        MINISTRY = "ministry", _("Ministry of Industry")
+
+    mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.VIRTUAL)
+    date = models.DateField(_("date"))
+    facilitator = models.CharField(_("facilitator"), max_length=10, choices=Facilitator.choices)
+    businesses = models.ManyToManyField(Business, verbose_name=_("businesses"), related_name="matching_meetings")
+    buyers = models.ManyToManyField(Buyer, verbose_name=_("buyers"), related_name="meetings")
+    outcome = models.TextField(_("outcome"), blank=True)
+    follow_ups = models.TextField(_("follow-ups"), blank=True)
+    mou_signed = models.BooleanField(_("MoU signed"), default=False)
+    mou_value = models.BigIntegerField(_("MoU value (Rp)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(MONEY_LIMIT * 100)])
+    realised_value = models.BigIntegerField(_("value realised (Rp)"), default=0, validators=[MinValueValidator(0), MaxValueValidator(MONEY_LIMIT * 100)])
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = MatchingMeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "id"]
+        verbose_name = _("business matching meeting")
+        verbose_name_plural = _("business matching meetings")
+        constraints = [
+            models.CheckConstraint(condition=Q(mou_value__gte=0) & Q(realised_value__gte=0), name="meeting_values_not_negative"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_mode_display()} · {self.date:%d-%m-%Y}"
+
+
+class NominationQuerySet(ScopedQuerySet):
+    """Officers nominate businesses of their province for a buyer; ministry staff schedule
+    them into a meeting or decline them."""
+
+    province_field = "business__province"
+    policy = Policy(
+        view=ORGANISERS,
+        add={Role.MINISTRY_ADMIN, Role.OFFICER},
+        schedule=Rule(roles=MINISTRY, scope=None),
+        decline=MINISTRY,
+    )
+
+    def editable_by_ministry_staff(self):
+        return self.all()
+
+
+class Nomination(models.Model):
+    """A business put forward by an officer for a buyer's request."""
+
+    class Status(models.TextChoices):
+        NOMINATED = "nominated", _("Nominated")
+        SCHEDULED = "scheduled", _("Scheduled")
+        DECLINED = "declined", _("Declined")
+
+    buyer = models.ForeignKey(Buyer, verbose_name=_("buyer"), on_delete=models.CASCADE, related_name="nominations")
+    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="buyer_nominations")
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.NOMINATED)
+    meeting = models.ForeignKey(MatchingMeeting, verbose_name=_("meeting"), null=True, blank=True, on_delete=models.SET_NULL, related_name="nominations")
+    note = models.TextField(_("note"), blank=True)
+    nominated_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("nominated by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = NominationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        verbose_name = _("nomination")
+        verbose_name_plural = _("nominations")
+        constraints = [models.UniqueConstraint(fields=["buyer", "business"], name="one_nomination_per_buyer_and_business")]
+
+    def __str__(self):
+        return f"{self.business} → {self.buyer}"

@@ -1,6 +1,18 @@
 from django.urls import path
 
-from . import views, views_dashboard
+from . import views, views_buyers, views_dashboard
+
+views_buyers_urls = [
+    path("marketplace/buyers/", views_buyers.buyer_list, name="marketplace-buyer-list"),
+    path("marketplace/buyers/new/", views_buyers.buyer_create, name="marketplace-buyer-create"),
+    path("marketplace/buyers/<int:pk>/edit/", views_buyers.buyer_edit, name="marketplace-buyer-edit"),
+    path("marketplace/buyers/<int:pk>/shortlist/", views_buyers.buyer_shortlist, name="marketplace-buyer-shortlist"),
+    path("marketplace/buyers/<int:pk>/nominate/", views_buyers.buyer_nominate, name="marketplace-buyer-nominate"),
+    path("marketplace/buyers/<int:pk>/schedule/", views_buyers.buyer_schedule, name="marketplace-buyer-schedule"),
+    path("marketplace/commitments/", views_buyers.commitments_monitor, name="marketplace-commitments"),
+    path("marketplace/commitments/new/", views_buyers.commitment_create, name="marketplace-commitment-create"),
+    path("marketplace/commitments/<int:pk>/edit/", views_buyers.commitment_edit, name="marketplace-commitment-edit"),
+]
 
 urlpatterns = [
     path("marketplace/", views.OnboardingListView.as_view(), name="marketplace-onboarding-list"),
@@ -21,4 +33,5 @@ urlpatterns = [
     path("marketplace/queue/<int:pk>/", views.review_detail, name="marketplace-review-detail"),
     path("marketplace/queue/<int:pk>/decide/", views.review_decide, name="marketplace-review-decide"),
     path("marketplace/queue/<int:pk>/new-business/", views.review_create_business, name="marketplace-review-create-business"),
+    *views_buyers_urls,
 ]

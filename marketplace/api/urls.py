@@ -1,3 +1,4 @@
+from . import buyers
 from .views import MarketplaceViewSet, OnboardingViewSet, PartnerReportViewSet, SellerReviewViewSet
 
 
@@ -6,3 +7,4 @@ def register(router):
     router.register("marketplace-onboardings", OnboardingViewSet, basename="marketplace-onboarding")
     router.register("partner-reports", PartnerReportViewSet, basename="partner-report")
     router.register("marketplace-reviews", SellerReviewViewSet, basename="marketplace-review")
+    buyers.register(router)

@@ -204,6 +204,7 @@ def world(db, settings, tmp_path):
         "budgets.realisationimport": budget_upload,
         "budgets.outputreport": OutputReport.objects.create(activity=activity, month=datetime.date(2020, 7, 1), volume=10, entered_by=actors["officer"]),
         **_marketplace_samples(actors, business, jabar),
+        **_export_buyer_samples(actors, business),
     }
     return actors, samples, business
 
@@ -222,6 +223,20 @@ def _marketplace_samples(actors, business, jabar):
                                          name="Konveksi Matriks", phone="+6281300000000", shop_name="KM", onboarded=datetime.date(2020, 7, 1),
                                          reason="ambiguous", candidates=[business.pk])
     return {"marketplace.marketplace": tokopedia, "marketplace.onboarding": onboarding, "marketplace.partnerreport": report, "marketplace.sellerreview": review}
+
+
+def _export_buyer_samples(actors, business):
+    from marketplace.models import Buyer, Commitment, MatchingMeeting, Nomination
+
+    buyer = Buyer.objects.create(company="Matrix Furniture Inc.", country="US", country_name="United States", hs_codes=["9403"], source="attache")
+    commitment = Commitment.objects.create(business=business, buyer=buyer, product="Kursi rotan", hs_code="940380", currency="USD", value=1000,
+                                           value_idr=14_000_000, signed=datetime.date(2019, 11, 1), status="held", status_date=datetime.date(2019, 11, 1),
+                                           reason="COVID-19")
+    meeting = MatchingMeeting.objects.create(mode="virtual", date=datetime.date(2020, 9, 1), facilitator="attache")
+    meeting.businesses.set([business])
+    meeting.buyers.set([buyer])
+    nomination = Nomination.objects.create(buyer=buyer, business=business, nominated_by=actors["officer"])
+    return {"marketplace.buyer": buyer, "marketplace.commitment": commitment, "marketplace.matchingmeeting": meeting, "marketplace.nomination": nomination}
 
 
 def _url(route, samples):

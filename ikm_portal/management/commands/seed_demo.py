@@ -68,6 +68,10 @@ class Command(BaseCommand):
             shops = marketplace_demo.seed(user=admin, rng=np.random.default_rng(seed + 4))
             if shops:
                 self.stdout.write(f"Added {shops:,} marketplace shops and two partner reports (one refused, one with sellers to confirm) in {time.monotonic() - started:.1f} s.")
+            from marketplace import demo_buyers
+
+            if commitments := demo_buyers.seed(user=admin, rng=np.random.default_rng(seed + 5)):
+                self.stdout.write(f"Added {len(demo_buyers.BUYERS)} foreign buyers, {commitments} export commitments (most held in 2020) and business matching meetings.")
         from marketplace import demo_scale as onboarding_scale
 
         onboarding_scale.seed_targets()
