@@ -159,6 +159,10 @@ CELERY_BEAT_SCHEDULE = {
 }
 # Imports, exports and refreshes are stopped after this many seconds.
 JOB_TIME_LIMIT = config.integer("JOB_TIME_LIMIT", 10 * 60)
+# A marketplace's partner report lists every seller it onboarded (hundreds of thousands):
+# larger than other uploads (programs.uploads: 50 MB, 200,000 rows).
+PARTNER_REPORT_MAX_ROWS = config.integer("PARTNER_REPORT_MAX_ROWS", 1_000_000)
+PARTNER_REPORT_MAX_BYTES = config.integer("PARTNER_REPORT_MAX_MB", 250) * 1024 * 1024
 # A running job touches its heartbeat this often; one silent for JOB_STALE_SECONDS lost its worker.
 JOB_HEARTBEAT_SECONDS = config.integer("JOB_HEARTBEAT_SECONDS", 20)
 JOB_STALE_SECONDS = config.integer("JOB_STALE_SECONDS", 120)

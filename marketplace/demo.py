@@ -15,6 +15,7 @@ from django.db import transaction
 
 from programs.models import Business, Event, Regency
 
+from .figures import settle_shops
 from .imports import HEADERS, import_run
 from .models import Marketplace, Onboarding, PartnerReport
 
@@ -40,23 +41,24 @@ def seed(*, user, rng=None):
 
 
 def _seed_shops(marketplaces, *, rng, user):
-    businesses = list(Business.objects.filter(owner__isnull=True).order_by("pk").values_list("pk", "province_id")[: int(LIMIT / SHARE)])
+    businesses = list(Business.objects.filter(owner__isnull=True).order_by("pk").values_list("pk", "province_id", "sector_id", "scale")[: int(LIMIT / SHARE)])
     chosen = [businesses[index] for index in np.flatnonzero(rng.random(len(businesses)) < SHARE)][:LIMIT]
     events = list(Event.objects.filter(starts_at__year=YEAR).values_list("pk", flat=True)[:50])
     start = datetime.date(YEAR, 4, 1)
     shops = []
-    for (business_id, province_id), day, market, status, products, source in zip(
+    for (business_id, province_id, sector_id, scale), day, market, status, products, source in zip(
         chosen, rng.integers(0, 270, len(chosen)), rng.integers(0, len(marketplaces), len(chosen)),
         rng.choice(STATUSES, len(chosen), p=[0.3, 0.35, 0.3, 0.05]), rng.integers(0, 80, len(chosen)),
         rng.choice(["partner", "bbi", "workshop"], len(chosen), p=[0.5, 0.35, 0.15]),
     ):
         event = int(rng.choice(events)) if source == "workshop" and events else None
         shops.append(Onboarding(
-            business_id=business_id, marketplace=marketplaces[int(market)], province_id=province_id, onboarded=start + datetime.timedelta(days=int(day)),
+            business_id=business_id, marketplace=marketplaces[int(market)], province_id=province_id, sector_id=sector_id, scale=scale, onboarded=start + datetime.timedelta(days=int(day)),
             shop_name=f"Toko {business_id}", shop_url=f"{marketplaces[int(market)].url}/toko-{business_id}", source="bbi" if source == "workshop" and event is None else str(source),
             event_id=event, status=str(status), products_listed=0 if status == "registered" else int(products), created_by=user,
         ))
     Onboarding.objects.bulk_create(shops, batch_size=2_000)
+    settle_shops([shop.business_id for shop in shops])
     return len(shops)
 
 

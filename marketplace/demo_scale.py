@@ -62,10 +62,10 @@ def seed_onboardings(total, *, user=None):
         # Slot s of the weighted calendar → the first day of its month.
         slots = [f"{year}-{month:02d}-01" for (year, month), weight in zip(months, weights) for _slot in range(weight)]
         cursor.execute(
-            """WITH b AS (SELECT id, province_id, row_number() OVER (ORDER BY id) - 1 AS k FROM programs_business)
-               INSERT INTO marketplace_onboarding (business_id, marketplace_id, province_id, shop_name, shop_url, onboarded, source, status,
-                                                   products_listed, confirmed, seller_id, created_by_id, created_at, updated_at)
-               SELECT b.id, (%(marketplaces)s::bigint[])[1 + n / %(businesses)s], b.province_id, 'Toko ' || b.id, '',
+            """WITH b AS (SELECT id, province_id, sector_id, scale, row_number() OVER (ORDER BY id) - 1 AS k FROM programs_business)
+               INSERT INTO marketplace_onboarding (business_id, marketplace_id, province_id, sector_id, scale, shop_name, shop_url, onboarded, source,
+                                                   status, products_listed, confirmed, seller_id, created_by_id, created_at, updated_at)
+               SELECT b.id, (%(marketplaces)s::bigint[])[1 + n / %(businesses)s], b.province_id, b.sector_id, b.scale, 'Toko ' || b.id, '',
                       (%(slots)s::date[])[1 + (n * 104729) %% %(slot_count)s] + ((n * 7919) %% 28)::int,
                       CASE WHEN n %% 3 = 0 THEN 'bbi' ELSE 'partner' END,
                       (ARRAY['registered','products_listed','first_sale','inactive'])[1 + n %% 4], n %% 40, true, '', %(user)s, now(), now()
@@ -76,6 +76,8 @@ def seed_onboardings(total, *, user=None):
              "user": getattr(user, "pk", None)},
         )
         added = cursor.rowcount
+    figures.settle_shops(businesses_sql="business_id IS NOT NULL")
+    with connection.cursor() as cursor:
         cursor.execute("ANALYZE marketplace_onboarding")
     figures.refresh()
     figures.refresh_conversion()

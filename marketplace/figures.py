@@ -1,10 +1,14 @@
 """Onboarding figures for the dashboard, computed in PostgreSQL, and the pace against targets.
 
-``refresh(province_ids)`` recomputes the confirmed onboardings per month × province ×
-marketplace × sector × scale of the provinces given (all when None) in one transaction:
-``shops`` opened and ``new_businesses`` (businesses whose first confirmed shop it was). A
-business belongs to one province, so a province's rows can be recomputed alone: a partner
-report refreshes only the provinces its rows touched.
+``refresh()`` recomputes the confirmed onboardings per month × province × marketplace ×
+sector × scale: ``shops`` opened and ``new_businesses`` (businesses whose first confirmed
+shop it was). Each shop carries its business's sector and scale and whether it is the
+business's first (``settle_shops`` keeps them at write time), so this is one grouped scan.
+
+``refresh(changed_only=True)`` recomputes only the cells (month × province × marketplace)
+that writes changed since the last refresh: triggers on the shops table record them in
+``marketplace_onboarding_changed`` whatever wrote (migration 0006), so a partner report of
+one province and month rewrites those figures and leaves every other row alone.
 
 ``refresh_conversion()`` recomputes, per marketplace or online-marketing workshop, how many
 attendees had a shop within 30 and 90 days of its start.
@@ -18,27 +22,85 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from ikm_portal import pagecache
+from programs.locks import LockKey, xact_lock
 
 from .models import OnboardingFigures, OnboardingTarget, WorkshopConversion
 
 logger = logging.getLogger(__name__)
 #: The page cache namespace of the dashboard's tables, bumped after every refresh.
 NAMESPACE = "onboarding"
+#: Set while a refresh of changed cells is queued; a burst of writes queues one.
+QUEUED_KEY = "marketplace:figures:queued"
+#: Seconds a refresh waits after the first write of a burst.
+REFRESH_DELAY = 20
+#: Beyond this many changed cells their shops are found by one scan, not an index range each.
+MANY_CELLS = 400
 
+# One grouped scan of the shops: each shop carries its business's sector and scale and
+# whether it is the business's first confirmed shop (kept at write time by
+# ``settle_shops``), so no join to the registry and no per-business sort is needed here.
+# CREATE TABLE AS may run in parallel where INSERT … SELECT may not; the few thousand
+# grouped rows are then inserted. (The date is truncated as a timestamp: as timestamptz each
+# of ten million rows would go through the time zone.)
 FIGURES_SQL = """
-    WITH own AS (
-        SELECT o.id, o.business_id, o.marketplace_id, o.province_id, o.onboarded
-        FROM marketplace_onboarding o
-        WHERE o.confirmed AND (%(all)s OR o.province_id = ANY(%(provinces)s))
-    ), firsts AS (
-        SELECT DISTINCT ON (business_id) id FROM own ORDER BY business_id, onboarded, id
-    )
-    INSERT INTO marketplace_onboardingfigures (month, province_id, marketplace_id, sector_id, scale, shops, new_businesses, computed_at)
-    SELECT date_trunc('month', own.onboarded)::date, own.province_id, own.marketplace_id, b.sector_id, b.scale,
-           count(*), count(f.id), %(now)s
-    FROM own JOIN programs_business b ON b.id = own.business_id LEFT JOIN firsts f ON f.id = own.id
+    CREATE TEMP TABLE onboarding_figures_fresh ON COMMIT DROP AS
+    SELECT date_trunc('month', onboarded::timestamp)::date AS month, province_id, marketplace_id, sector_id, scale,
+           count(*) AS shops, count(*) FILTER (WHERE first_shop) AS new_businesses
+    FROM marketplace_onboarding
+    WHERE confirmed
     GROUP BY 1, 2, 3, 4, 5
 """
+#: The cells writes changed, taken off the list (a write committed meanwhile stays on it).
+CHANGED_CELLS_SQL = """
+    CREATE TEMP TABLE onboarding_cells (month date, province_id bigint, marketplace_id bigint) ON COMMIT DROP;
+    WITH taken AS (DELETE FROM marketplace_onboarding_changed RETURNING month, province_id, marketplace_id)
+    INSERT INTO onboarding_cells SELECT * FROM taken;
+    ANALYZE onboarding_cells;
+"""
+CHANGED_FIGURES_SQL = """
+    CREATE TEMP TABLE onboarding_figures_fresh ON COMMIT DROP AS
+    SELECT c.month, o.province_id, o.marketplace_id, o.sector_id, o.scale,
+           count(*) AS shops, count(*) FILTER (WHERE o.first_shop) AS new_businesses
+    FROM onboarding_cells c JOIN marketplace_onboarding o
+      ON o.province_id = c.province_id AND o.marketplace_id = c.marketplace_id
+     AND o.onboarded >= c.month AND o.onboarded < (c.month + interval '1 month')::date
+    WHERE o.confirmed
+    GROUP BY 1, 2, 3, 4, 5;
+    DELETE FROM marketplace_onboardingfigures f USING onboarding_cells c
+    WHERE f.month = c.month AND f.province_id = c.province_id AND f.marketplace_id = c.marketplace_id;
+"""
+FIGURES_INSERT_SQL = """
+    INSERT INTO marketplace_onboardingfigures (month, province_id, marketplace_id, sector_id, scale, shops, new_businesses, computed_at)
+    SELECT month, province_id, marketplace_id, sector_id, scale, shops, new_businesses, %(now)s FROM onboarding_figures_fresh
+"""
+
+# The shops of the businesses chosen by ``{businesses}`` (a condition on ``business_id``)
+# take their business's province, sector and scale (unless the writer just copied them), and
+# the first confirmed shop of each business (earliest onboarded, then lowest id) is marked.
+# The rows that change are collected first, so the update touches only them (by primary key
+# when they are few); a partner report of a million shops settles in one pass.
+SETTLE_SQL = """
+    DROP TABLE IF EXISTS settling_shops;
+    CREATE TEMP TABLE settling_shops ON COMMIT DROP AS
+    WITH shops AS (
+        SELECT o.id, o.province_id, o.sector_id, o.scale, o.first_shop, {business_columns},
+               o.confirmed AND o.id = first_value(o.id) OVER (PARTITION BY o.business_id ORDER BY o.confirmed DESC, o.onboarded, o.id) AS is_first
+        FROM marketplace_onboarding o {business_join}
+        WHERE o.{businesses}
+    )
+    SELECT id, new_province_id, new_sector_id, new_scale, is_first FROM shops
+    WHERE (province_id, sector_id, scale, first_shop) IS DISTINCT FROM (new_province_id, new_sector_id, new_scale, is_first);
+    ANALYZE settling_shops;
+"""
+SETTLE_UPDATE_SQL = """
+    UPDATE marketplace_onboarding o
+    SET province_id = s.new_province_id, sector_id = s.new_sector_id, scale = s.new_scale, first_shop = s.is_first
+    FROM settling_shops s WHERE o.id = s.id
+"""
+#: ``{business_columns}`` and ``{business_join}``: from the registry, or as the shop has them.
+FROM_REGISTRY = ("b.province_id AS new_province_id, b.sector_id AS new_sector_id, b.scale AS new_scale",
+                 "JOIN programs_business b ON b.id = o.business_id")
+AS_WRITTEN = ("o.province_id AS new_province_id, o.sector_id AS new_sector_id, o.scale AS new_scale", "")
 
 CONVERSION_SQL = """
     WITH workshops AS (
@@ -61,22 +123,39 @@ CONVERSION_SQL = """
 """
 
 
-def refresh(province_ids=None):
-    """Recompute the figures of ``province_ids`` (all provinces when None); returns
-    ``(rows, seconds)``. Readers see the previous rows or the new ones, never a mix."""
+def refresh(*, changed_only=False):
+    """Recompute every figure, or only the cells changed since the last refresh; returns
+    ``(rows written, seconds)``. Readers see the previous rows or the new ones, never a mix;
+    refreshes take turns."""
     started = time.perf_counter()
-    params = {"all": province_ids is None, "provinces": list(province_ids or []), "now": timezone.now()}
+    params = {"now": timezone.now()}
     with transaction.atomic(), connection.cursor() as cursor:
+        xact_lock(LockKey.ONBOARDING_REFRESH, 0, cursor=cursor)
         cursor.execute("SET LOCAL jit = off")
-        if province_ids is None:
-            cursor.execute("DELETE FROM marketplace_onboardingfigures")
+        if changed_only:
+            cursor.execute(CHANGED_CELLS_SQL)
+            cursor.execute("SELECT count(*) FROM onboarding_cells")
+            cells = cursor.fetchone()[0]
+            if cells:
+                if cells > MANY_CELLS:
+                    # Most of the table: one scan hashed against the cells beats a range scan per cell.
+                    cursor.execute("SET LOCAL enable_nestloop = off")
+                cursor.execute(CHANGED_FIGURES_SQL)
         else:
-            cursor.execute("DELETE FROM marketplace_onboardingfigures WHERE province_id = ANY(%s)", [params["provinces"]])
-        cursor.execute(FIGURES_SQL, params)
-        rows = cursor.rowcount
-        transaction.on_commit(lambda: pagecache.bump(NAMESPACE))
+            cells = None
+            cursor.execute("DELETE FROM marketplace_onboarding_changed")
+            cursor.execute("DELETE FROM marketplace_onboardingfigures")
+            cursor.execute(FIGURES_SQL)
+        rows = 0
+        if cells != 0:
+            cursor.execute(FIGURES_INSERT_SQL, params)
+            rows = cursor.rowcount
+            cursor.execute("DROP TABLE onboarding_figures_fresh")
+            transaction.on_commit(lambda: pagecache.bump(NAMESPACE))
+        if changed_only:
+            cursor.execute("DROP TABLE onboarding_cells")
     seconds = time.perf_counter() - started
-    logger.info("onboarding figures of %s: %d rows in %.2f s", "every province" if province_ids is None else f"{len(params['provinces'])} province(s)", rows, seconds)
+    logger.info("onboarding figures of %s: %d rows in %.2f s", "every cell" if cells is None else f"{cells} changed cell(s)", rows, seconds)
     return rows, seconds
 
 
@@ -88,26 +167,43 @@ def refresh_conversion():
         return cursor.rowcount
 
 
-def figures_changed(province_ids):
-    """Onboardings of these provinces changed: refresh their figures once the write commits
-    (one task per burst; the hourly beat catches up if the broker is down)."""
-    from django.core.cache import cache
+def settle_shops(business_ids=None, *, businesses_sql=None, params=None, copied=False):
+    """After shops or businesses were written: the shops of these businesses take their
+    business's province, sector and scale again (not when the writer ``copied`` them just
+    now), and each business's first confirmed shop is marked. ``business_ids`` is a list; or
+    ``businesses_sql`` a condition on ``business_id`` (e.g. ``"business_id IN (SELECT
+    business_id FROM a_staging_table)"``) with its ``params``. Returns how many shops changed
+    (the triggers note their figure cells)."""
+    if businesses_sql is None:
+        businesses_sql, params = "business_id = ANY(%(business_ids)s)", {"business_ids": sorted({int(pk) for pk in business_ids or []})}
+        if not params["business_ids"]:
+            return 0
+    columns, join = AS_WRITTEN if copied else FROM_REGISTRY
+    with connection.cursor() as cursor:
+        cursor.execute(SETTLE_SQL.format(businesses=businesses_sql, business_columns=columns, business_join=join), params or {})
+        cursor.execute(SETTLE_UPDATE_SQL)
+        changed = cursor.rowcount
+        cursor.execute("DROP TABLE settling_shops")
+        return changed
 
-    province_ids = sorted({int(pk) for pk in province_ids if pk})
+
+def figures_changed():
+    """Shops changed (the triggers noted which cells): refresh those cells once the write
+    commits — one task per burst; the hourly full refresh catches up if the broker is down."""
+    from django.core.cache import cache
 
     def queue():
         from .tasks import refresh_figures_task
 
-        key = "marketplace:figures:" + ",".join(map(str, province_ids))[:200]
-        if not cache.add(key, 1, timeout=60):
+        # The task clears the key when it starts, so a write during a refresh queues the next.
+        if not cache.add(QUEUED_KEY, 1, timeout=300):
             return
         try:
-            refresh_figures_task.apply_async(kwargs={"province_ids": province_ids}, countdown=20)
+            refresh_figures_task.apply_async(kwargs={"changed_only": True}, countdown=REFRESH_DELAY)
         except Exception:
-            cache.delete(key)
+            cache.delete(QUEUED_KEY)
 
-    if province_ids:
-        transaction.on_commit(queue)
+    transaction.on_commit(queue)
 
 
 # --- reading ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ business and marketplace, and a seller waits in the queue at most once.
 import datetime
 import io
 import logging
+import time
 
 import numpy as np
 import pandas as pd
@@ -249,17 +250,21 @@ def write(rows, *, report, user):
                 "status text, products_listed integer, seller_id text, sales bigint) ON COMMIT DROP"
             )
             _copy(cursor, "onboarding_stage", stage)
+            # The businesses whose shop was added or changed: only theirs may change first shop.
+            cursor.execute("DROP TABLE IF EXISTS onboarding_touched")
+            cursor.execute("CREATE TEMP TABLE onboarding_touched (business_id bigint) ON COMMIT DROP")
             cursor.execute(
                 f"""WITH written AS (
-                    INSERT INTO marketplace_onboarding AS o (business_id, marketplace_id, province_id, shop_name, shop_url, onboarded, source,
-                        status, products_listed, confirmed, seller_id, created_by_id, created_at, updated_at)
-                    SELECT business_id, %(marketplace)s, province_id, shop_name, COALESCE(shop_url, ''), onboarded, 'partner', status, products_listed,
-                           true, COALESCE(seller_id, ''), %(user)s, %(now)s, %(now)s
-                    FROM onboarding_stage ORDER BY business_id
+                    INSERT INTO marketplace_onboarding AS o (business_id, marketplace_id, province_id, sector_id, scale, shop_name, shop_url, onboarded,
+                        source, status, products_listed, confirmed, seller_id, created_by_id, created_at, updated_at)
+                    SELECT st.business_id, %(marketplace)s, b.province_id, b.sector_id, b.scale, st.shop_name, COALESCE(st.shop_url, ''), st.onboarded,
+                           'partner', st.status, st.products_listed, true, COALESCE(st.seller_id, ''), %(user)s, %(now)s, %(now)s
+                    FROM onboarding_stage st JOIN programs_business b ON b.id = st.business_id ORDER BY st.business_id
                     ON CONFLICT (business_id, marketplace_id) DO UPDATE SET
                         shop_name = EXCLUDED.shop_name, shop_url = COALESCE(NULLIF(EXCLUDED.shop_url, ''), o.shop_url),
                         onboarded = LEAST(o.onboarded, EXCLUDED.onboarded), status = EXCLUDED.status, products_listed = EXCLUDED.products_listed,
                         confirmed = true, seller_id = COALESCE(NULLIF(EXCLUDED.seller_id, ''), o.seller_id), province_id = EXCLUDED.province_id,
+                        sector_id = EXCLUDED.sector_id, scale = EXCLUDED.scale,
                         updated_at = EXCLUDED.updated_at
                     WHERE (o.shop_name, o.shop_url, o.onboarded, o.status, o.products_listed, o.confirmed, o.seller_id, o.province_id)
                           IS DISTINCT FROM (EXCLUDED.shop_name, COALESCE(NULLIF(EXCLUDED.shop_url, ''), o.shop_url), LEAST(o.onboarded, EXCLUDED.onboarded),
@@ -268,6 +273,8 @@ def write(rows, *, report, user):
                 ), logged AS (
                     INSERT INTO {history} ({", ".join(columns)}, history_date, history_change_reason, history_type, history_user_id)
                     SELECT {", ".join(columns)}, %(now)s, %(reason)s, CASE WHEN inserted THEN '+' ELSE '~' END, %(user)s FROM written
+                ), touched AS (
+                    INSERT INTO onboarding_touched SELECT business_id FROM written
                 )
                 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written""",
                 {"marketplace": report.marketplace_id, "user": user.pk, "now": now, "reason": f"partner report {report.pk}"},
@@ -288,10 +295,13 @@ def write(rows, *, report, user):
                 SELECT {", ".join(sales_columns)}, %(now)s, %(reason)s, CASE WHEN inserted THEN '+' ELSE '~' END, %(user)s FROM written""",
                 {"marketplace": report.marketplace_id, "month": report.month, "user": user.pk, "now": now, "reason": f"partner report {report.pk}"},
             )
-        if created or updated:
-            from .figures import figures_changed
+            if created or updated:
+                from .figures import figures_changed, settle_shops
 
-            figures_changed(matched["business_province_id"].unique())
+                # Which shop is each business's first may have changed with the dates written.
+                cursor.execute("ANALYZE onboarding_touched")
+                settle_shops(businesses_sql="business_id IN (SELECT business_id FROM onboarding_touched)", copied=True)
+                figures_changed()
     waiting = rows[rows["rule"].isin(["none", "ambiguous"])]
     if not waiting.empty:
         _queue(waiting, report=report)
@@ -358,23 +368,37 @@ def _thousands(number):
 def _import_run(record):
     record = PartnerReport.objects.select_related("marketplace", "province", "user").get(pk=record.pk)
     Status = PartnerReport.Status
+    clock = time.perf_counter()
+    phases = {}
+
+    def phase(name):
+        nonlocal clock
+        now = time.perf_counter()
+        phases[name], clock = now - clock, now
+
     try:
         record.report(status=Status.RUNNING, message=_("Reading the file…"))
         with record.file.open("rb") as handle:
             data = handle.read()
-        raw = read_table(data, record.original_name, max_rows=getattr(settings, "PARTNER_REPORT_MAX_ROWS", 1_000_000))
+        raw = read_table(data, record.original_name, max_rows=settings.PARTNER_REPORT_MAX_ROWS, max_bytes=settings.PARTNER_REPORT_MAX_BYTES)
+        del data
+        phase("read")
         record.report(rows_total=len(raw), message=_("Checking %(rows)s rows…") % {"rows": _thousands(len(raw))})
         rows, errors = check(to_keys(raw), report=record)
+        phase("check")
         if errors:
             return finish_job(record, Status.REJECTED, message=keep_rejection(record, raw, errors, headers=HEADERS))
         record.report(rows_done=len(raw) // 3, message=_("Matching %(rows)s rows to the registry…") % {"rows": _thousands(len(raw))})
         rows = match(rows, marketplace_id=record.marketplace_id)
+        phase("match")
         errors = check_matches(rows, report=record)
         if errors:
             return finish_job(record, Status.REJECTED, message=keep_rejection(record, raw, errors, headers=HEADERS))
         record.report(rows_done=2 * len(raw) // 3, message=_("Writing %(rows)s rows…") % {"rows": _thousands(len(raw))})
         with transaction.atomic():
             created, updated, queued = write(rows, report=record, user=record.user)
+        phase("write")
+        logger.info("partner report %s: %d rows; %s", record.pk, len(raw), ", ".join(f"{name} {seconds:.2f} s" for name, seconds in phases.items()))
     except FileRefused as refused:
         return finish_job(record, Status.REJECTED, message=str(refused))
     except SoftTimeLimitExceeded:

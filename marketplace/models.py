@@ -17,10 +17,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from programs.jobs import UploadJob
-from programs.models import Business, Event, Province, Regency
+from programs.models import Business, Event, Province, Regency, Sector
 from programs.policy import MINISTRY, ORGANISERS, SIGNED_IN, VISIBLE, Policy, Rule
 from programs.querysets import ScopedQuerySet
 from programs.roles import Role, role_of
+from programs.scale import Scale
 
 #: No monthly sales figure of an IKM shop comes near Rp 1 trillion; a larger one is a typo.
 MONEY_LIMIT = 10**12
@@ -108,13 +109,20 @@ class Onboarding(models.Model):
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
     products_listed = models.PositiveIntegerField(_("products listed"), default=0, validators=[MaxValueValidator(10_000_000)])
     confirmed = models.BooleanField(_("confirmed"), default=True, help_text=_("Shops added by their owners stay unconfirmed until an officer checks them."))
+    # Copied from the business (and from the other shops) when shops or businesses are
+    # written, so the dashboard's refresh is one grouped scan of this table instead of a join
+    # to the registry and a sort of every business's shops (marketplace.figures).
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+", editable=False)
+    scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, blank=True, editable=False)
+    #: Whether this is the business's first confirmed shop (the month it counts as onboarded).
+    first_shop = models.BooleanField(_("the business's first shop"), default=False, db_default=False, editable=False)
     #: The partner's own id of the seller, when a report gave one.
     seller_id = models.CharField(_("partner's seller ID"), max_length=64, blank=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at", "sector", "scale", "first_shop"])
     objects = OnboardingQuerySet.as_manager()
 
     class Meta:
@@ -136,6 +144,16 @@ class Onboarding(models.Model):
 
     def __str__(self):
         return f"{self.shop_name} · {self.marketplace}"
+
+    def save(self, *args, **kwargs):
+        from .figures import settle_shops
+
+        if kwargs.get("update_fields") is None:
+            business = self.business
+            self.province_id, self.sector_id, self.scale = business.province_id, business.sector_id, business.scale
+        super().save(*args, **kwargs)
+        # Which of the business's shops is its first may have changed (date, confirmation).
+        settle_shops([self.business_id])
 
 
 class OnboardingSalesQuerySet(ScopedQuerySet):

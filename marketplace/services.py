@@ -124,7 +124,6 @@ def onboarding_save(*, user, business, marketplace, data, instance=None):
         raise ValidationError({"business": _("You may only record shops of businesses of your own province.")
                                if role_of(user) != Role.OWNER else _("You may only add shops of your own businesses.")})
     onboarding = instance or Onboarding(created_by=user)
-    province_before = onboarding.province_id
     onboarding.business, onboarding.marketplace, onboarding.province_id = business, marketplace, business.province_id
     for name, value in data.items():
         if name not in ONBOARDING_FIELDS:
@@ -138,7 +137,7 @@ def onboarding_save(*, user, business, marketplace, data, instance=None):
     _onboarding_validate(onboarding, user=user)
     _by(user, onboarding)
     onboarding.save()
-    figures_changed([onboarding.province_id, province_before])
+    figures_changed()
     return onboarding
 
 
@@ -152,7 +151,7 @@ def onboarding_confirm(*, user, onboarding):
         onboarding.confirmed = True
         _by(user, onboarding)
         onboarding.save(update_fields=["confirmed", "updated_at"])
-        figures_changed([onboarding.province_id])
+        figures_changed()
     return onboarding
 
 
@@ -208,7 +207,7 @@ def _apply_review(user, review, business):
     onboarding.seller_id = review.seller_id or onboarding.seller_id
     _by(user, onboarding)
     onboarding.save()
-    figures_changed([onboarding.province_id])
+    figures_changed()
     if review.sales is not None:
         OnboardingSales.objects.update_or_create(onboarding=onboarding, month=review.report.month, defaults={"value": review.sales})
     return onboarding

@@ -13,12 +13,16 @@ def partner_report_task(import_id):
 
 
 @shared_task(**job_task_options(autoretry_for=(OperationalError,), retry_backoff=5, max_retries=3))
-def refresh_figures_task(province_ids=None):
-    """Onboarding figures of some provinces (after a write), or of all of them and the
-    workshop conversion (hourly beat). See marketplace.figures."""
-    from .figures import refresh, refresh_conversion
+def refresh_figures_task(changed_only=False):
+    """Onboarding figures of the cells writes changed (queued after a write), or all of them
+    and the workshop conversion (hourly beat). See marketplace.figures."""
+    from django.core.cache import cache
 
-    rows, _seconds = refresh(province_ids)
-    if province_ids is None:
+    from .figures import QUEUED_KEY, refresh, refresh_conversion
+
+    if changed_only:
+        cache.delete(QUEUED_KEY)  # a write from now on queues the next refresh
+    rows, _seconds = refresh(changed_only=changed_only)
+    if not changed_only:
         refresh_conversion()
     return rows

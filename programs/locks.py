@@ -22,12 +22,15 @@ class LockKey(enum.IntEnum):
     SURVEY_WAVE_WRITE = 0x5355_5256  # "SURV"
     #: Refreshes of one wave's impact figures take turns.
     ROLLUP_REFRESH = 0x1C0_5011
+    #: Refreshes of the marketplace onboarding figures take turns (object id 0: all of them).
+    ONBOARDING_REFRESH = 0x4F4E_4252  # "ONBR"
 
 
 #: Seconds a waiter waits for each kind of lock before giving up.
 TIMEOUTS = {
     LockKey.SURVEY_WAVE_WRITE: 120,  # a 100,000-row upload holds it for a few seconds
     LockKey.ROLLUP_REFRESH: 300,     # a refresh of a million responses takes tens of seconds
+    LockKey.ONBOARDING_REFRESH: 300,  # a full refresh of ten million shops takes seconds
 }
 
 

@@ -28,12 +28,14 @@ class FileRefused(Exception):
     """The file as a whole cannot be used (type, size, columns...): one message for the officer."""
 
 
-def read_table(data, name, *, max_rows=None):
-    """Read an uploaded XLSX or CSV into a DataFrame of raw cells; index = spreadsheet row numbers."""
+def read_table(data, name, *, max_rows=None, max_bytes=None):
+    """Read an uploaded XLSX or CSV into a DataFrame of raw cells; index = spreadsheet row numbers.
+    ``max_rows`` and ``max_bytes`` raise the limits for uploads that are large by nature."""
     if not data:
         raise FileRefused(_("The file is empty."))
-    if len(data) > MAX_FILE_BYTES:
-        raise FileRefused(_("The file is larger than %(mb)s MB. Split it into smaller files.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)})
+    max_bytes = max_bytes or MAX_FILE_BYTES
+    if len(data) > max_bytes:
+        raise FileRefused(_("The file is larger than %(mb)s MB. Split it into smaller files.") % {"mb": max_bytes // (1024 * 1024)})
     lowered = name.lower()
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         # OLE2: an old .xls, or an .xlsx that Excel encrypted with a password.

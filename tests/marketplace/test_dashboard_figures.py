@@ -68,14 +68,29 @@ def test_onboarded_over_time_counts_each_business_once(client, staff_user, onboa
     assert OnboardingFigures.objects.filter(month__year=2021).count() == 1
 
 
-def test_a_refresh_of_some_provinces_leaves_the_others_alone(onboardings):
-    before = dict(OnboardingFigures.objects.values_list("id", "province__code"))
-    untouched = {pk for pk, code in before.items() if code != "63"}
-    shop(BusinessFactory(province=province("63")), Marketplace.objects.get(code="bukalapak"), datetime.date(2020, 11, 3))
-    figures.refresh([province("63").pk])
-    after = dict(OnboardingFigures.objects.values_list("id", "province__code"))
-    assert untouched <= set(after)  # the other provinces' rows were not rewritten
-    assert OnboardingFigures.objects.filter(province__code="63", month=datetime.date(2020, 11, 1)).get().new_businesses == 1
+def test_a_refresh_after_a_write_rewrites_only_the_cells_it_changed(onboardings):
+    bukalapak = Marketplace.objects.get(code="bukalapak")
+    before = set(OnboardingFigures.objects.values_list("id", flat=True))
+    shop(BusinessFactory(province=province("63")), bukalapak, datetime.date(2020, 11, 3))
+    rows, _seconds = figures.refresh(changed_only=True)
+    assert rows == 1
+    fresh = OnboardingFigures.objects.exclude(id__in=before)
+    assert list(fresh.values_list("province__code", "marketplace__code", "month", "new_businesses")) == [("63", "bukalapak", datetime.date(2020, 11, 1), 1)]
+    assert before <= set(OnboardingFigures.objects.values_list("id", flat=True))  # every other row left as it was
+    assert figures.refresh(changed_only=True)[0] == 0  # nothing changed since
+
+
+def test_a_changed_first_shop_rewrites_the_cells_of_both_shops(onboardings):
+    business = onboardings[0].business  # its Tokopedia shop in March 2020 is its first; Shopee in August
+    onboardings[0].onboarded = datetime.date(2020, 9, 15)
+    onboardings[0].save()
+    figures.refresh(changed_only=True)
+    full = list(OnboardingFigures.objects.order_by("month", "province", "marketplace", "sector", "scale").values_list(
+        "month", "province", "marketplace", "sector", "scale", "shops", "new_businesses"))
+    figures.refresh()
+    assert full == list(OnboardingFigures.objects.order_by("month", "province", "marketplace", "sector", "scale").values_list(
+        "month", "province", "marketplace", "sector", "scale", "shops", "new_businesses"))
+    assert Onboarding.objects.get(business=business, first_shop=True).marketplace.code == "shopee"
 
 
 def test_an_officer_sees_the_figures_of_the_province_only(client, officer, onboardings):
