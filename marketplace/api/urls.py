@@ -1,4 +1,6 @@
-from . import buyers
+from django.urls import path
+
+from . import buyers, figures
 from .views import MarketplaceViewSet, OnboardingViewSet, PartnerReportViewSet, SellerReviewViewSet
 
 
@@ -8,3 +10,9 @@ def register(router):
     router.register("partner-reports", PartnerReportViewSet, basename="partner-report")
     router.register("marketplace-reviews", SellerReviewViewSet, basename="marketplace-review")
     buyers.register(router)
+
+
+figures_urlpatterns = [
+    path("onboarding-figures/", figures.OnboardingFiguresView.as_view(), name="onboarding-figures"),
+    path("onboarding-figures/conversion/", figures.WorkshopConversionView.as_view(), name="onboarding-figures-conversion"),
+]
