@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import buyers, figures
+from .targets import OnboardingTargetViewSet
 from .views import MarketplaceViewSet, OnboardingViewSet, PartnerReportViewSet, SellerReviewViewSet
 
 
@@ -9,6 +10,7 @@ def register(router):
     router.register("marketplace-onboardings", OnboardingViewSet, basename="marketplace-onboarding")
     router.register("partner-reports", PartnerReportViewSet, basename="partner-report")
     router.register("marketplace-reviews", SellerReviewViewSet, basename="marketplace-review")
+    router.register("onboarding-targets", OnboardingTargetViewSet, basename="onboarding-target")
     buyers.register(router)
 
 
