@@ -20,6 +20,7 @@ from programs.models import Business, Registration, Sector
 from programs.policy import can
 
 from .models import Buyer, Commitment, MatchingMeeting, Nomination, Onboarding
+from .services import writable_instance
 
 #: ISO 4217 codes Babel knows (current and historical).
 CURRENCIES = frozenset(list_currencies())
@@ -59,12 +60,7 @@ def _full_clean(instance, errors, exclude=()):
 def buyer_save(*, user, data, sectors=None, instance=None):
     """Create or update a buyer (ministry staff). ``country`` is an ISO 3166-1 alpha-2 code
     (its English name is stored beside it); ``hs_codes`` are 2 to 10 digits each."""
-    if not (can(user, "change", instance) if instance is not None else can(user, "add", Buyer)):
-        raise PermissionDenied
-    buyer = instance or Buyer()
-    for name in BUYER_FIELDS:
-        if name in data:
-            setattr(buyer, name, data[name])
+    buyer = writable_instance(user, Buyer, instance, data, BUYER_FIELDS)
     errors = {}
     buyer.company = str(buyer.company or "").strip()
     buyer.country = str(buyer.country or "").strip().upper()

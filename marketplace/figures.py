@@ -289,3 +289,14 @@ def conversion(user, year, group):
          "rate_90": row["within_90"] / row["attendees"] if row["attendees"] else None}
         for row in grouped
     ]
+
+
+def years(user):
+    """The years with figures, targets or workshops the user may see, newest first (the
+    dashboard's year picker; its default is the first, or this year when there are none)."""
+    return sorted(
+        {day.year for day in OnboardingFigures.objects.visible_to(user).dates("month", "year")}
+        | set(OnboardingTarget.objects.visible_to(user).values_list("year", flat=True))
+        | {moment.year for moment in WorkshopConversion.objects.visible_to(user).values_list("event__starts_at", flat=True).distinct()[:1000]},
+        reverse=True,
+    )

@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from programs.models import Province, Regency, Sector
 from programs.scale import Scale
 
-from .models import Marketplace, Onboarding, PartnerReport, SellerReview
+from .models import Marketplace, Onboarding, OnboardingTarget, PartnerReport, SellerReview
 
 
 class MarketplaceFilterSet(django_filters.FilterSet):
@@ -59,3 +59,15 @@ class SellerReviewFilterSet(django_filters.FilterSet):
     class Meta:
         model = SellerReview
         fields = ["marketplace", "state", "reason", "report"]
+
+
+class OnboardingTargetFilterSet(django_filters.FilterSet):
+    """Serves ``/api/v1/onboarding-targets/``: provinces by Kemendagri code, marketplaces by code."""
+
+    year = django_filters.NumberFilter(label=_("Year"))
+    province = django_filters.ModelChoiceFilter(field_name="province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"), empty_label=_("All"))
+    marketplace = django_filters.ModelChoiceFilter(field_name="marketplace", queryset=Marketplace.objects.all(), to_field_name="code", label=_("Marketplace"), empty_label=_("All"))
+
+    class Meta:
+        model = OnboardingTarget
+        fields = ["year", "province", "marketplace"]

@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programs.fields import MonthField, RupiahField
 from programs.models import Business, Event, Regency, Sector
+from programs.uploads import validate_spreadsheet_upload
 from programs.roles import Role, role_of
 
 from .models import Marketplace, Onboarding
@@ -89,7 +90,8 @@ class OnboardingForm(forms.Form):
 class UploadForm(forms.Form):
     marketplace = forms.ModelChoiceField(queryset=Marketplace.objects.filter(active=True), label=_("Marketplace"))
     month = MonthField(label=_("Month reported"))
-    file = forms.FileField(label=_("Report (XLSX or CSV)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+    file = forms.FileField(label=_("Report (XLSX or CSV)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
+                           validators=[validate_spreadsheet_upload])
 
     def clean_month(self):
         month = self.cleaned_data["month"].replace(day=1)

@@ -1,7 +1,7 @@
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from .models import OnboardingTarget
+from .services import target_problems
 
 
 class TargetForm(forms.ModelForm):
@@ -14,9 +14,8 @@ class TargetForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
-        year, province, marketplace = cleaned.get("year"), cleaned.get("province"), cleaned.get("marketplace")
-        if province and marketplace:
-            self.add_error("marketplace", _("A target is for a province or for a marketplace, not both."))
-        elif year and OnboardingTarget.objects.filter(year=year, province=province, marketplace=marketplace).exclude(pk=self.instance.pk).exists():
-            self.add_error("target", _("This target is already set for %(year)s; change it instead.") % {"year": year})
+        probe = OnboardingTarget(pk=self.instance.pk, year=cleaned.get("year"), province=cleaned.get("province"), marketplace=cleaned.get("marketplace"))
+        for field, messages in target_problems(probe).items():
+            for message in messages:
+                self.add_error(field, message)
         return cleaned

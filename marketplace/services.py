@@ -7,7 +7,7 @@ nothing then. Decisions on the queue are remembered per marketplace and seller
 (:class:`~marketplace.models.SellerDecision`) so that the next report applies them unasked.
 """
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +16,7 @@ from programs.policy import can
 from programs.roles import Role, role_of
 
 from .figures import figures_changed
-from .models import MONEY_LIMIT, Marketplace, Onboarding, OnboardingSales, SellerDecision, SellerReview
+from .models import MONEY_LIMIT, Marketplace, Onboarding, OnboardingSales, OnboardingTarget, SellerDecision, SellerReview
 
 #: Fields of an onboarding a form or the API may set.
 ONBOARDING_FIELDS = ["shop_name", "shop_url", "onboarded", "source", "event", "status", "products_listed"]
@@ -26,6 +26,30 @@ def _by(user, *instances):
     """History records who made the change, also outside a request (bulk API, imports)."""
     for instance in instances:
         instance._history_user = user
+
+
+def writable_instance(user, model, instance, data, fields):
+    """``instance`` (a new ``model`` when None) with the ``fields`` given in ``data`` set, once
+    the policy lets ``user`` change it (or add one); PermissionDenied otherwise."""
+    if not (can(user, "change", instance) if instance is not None else can(user, "add", model)):
+        raise PermissionDenied
+    obj = instance or model()
+    for name in fields:
+        if name in data:
+            setattr(obj, name, data[name])
+    return obj
+
+
+def _full_clean(obj, errors, **options):
+    """The model's own validation added to ``errors`` (``{field: [message]}``, the service's
+    findings so far); one ValidationError with all of them, if any."""
+    try:
+        obj.full_clean(**options)
+    except ValidationError as error:
+        for field, messages in error.message_dict.items():
+            errors.setdefault(field, []).extend(messages)
+    if errors:
+        raise ValidationError(errors)
 
 
 def rupiah(amount):
@@ -42,25 +66,14 @@ def first_of_month(value):
 @transaction.atomic
 def marketplace_save(*, user, data, instance=None):
     """Create or update a marketplace (ministry staff)."""
-    if not (can(user, "change", instance) if instance is not None else can(user, "add", Marketplace)):
-        raise PermissionDenied
-    marketplace = instance or Marketplace()
-    for name in ("name", "code", "url", "active"):
-        if name in data:
-            setattr(marketplace, name, data[name])
+    marketplace = writable_instance(user, Marketplace, instance, data, ["name", "code", "url", "active"])
     marketplace.code = (marketplace.code or "").strip().lower()
     errors = {}
     if Marketplace.objects.filter(code=marketplace.code).exclude(pk=marketplace.pk).exists():
         errors["code"] = [_("Another marketplace already has this code.")]
     if Marketplace.objects.filter(name__iexact=(marketplace.name or "").strip()).exclude(pk=marketplace.pk).exists():
         errors["name"] = [_("Another marketplace already has this name.")]
-    try:
-        marketplace.full_clean(validate_unique=False)
-    except ValidationError as error:
-        for field, messages in error.message_dict.items():
-            errors.setdefault(field, []).extend(messages)
-    if errors:
-        raise ValidationError(errors)
+    _full_clean(marketplace, errors, validate_unique=False)
     _by(user, marketplace)
     marketplace.save()
     return marketplace
@@ -264,3 +277,39 @@ def business_search(*, user, query, limit=20):
         return rows.filter(nib=query)[:limit]
     return rows.filter(name__icontains=query)[:limit]
 
+
+
+# --- onboarding targets -----------------------------------------------------------------------
+
+#: Fields of a target the page's form or the API may set.
+TARGET_FIELDS = ["year", "province", "marketplace", "target", "note"]
+
+
+def _target_taken_message(year):
+    return _("This target is already set for %(year)s; change it instead.") % {"year": year}
+
+
+def target_problems(target):
+    """``{field: [message]}`` for what the model's field validation does not say: a target is
+    national, a province's or a marketplace's (not a province's on one marketplace), and there
+    is one per year and place. The page's form and :func:`target_save` ask it."""
+    if target.province_id and target.marketplace_id:
+        return {"marketplace": [_("A target is for a province or for a marketplace, not both.")]}
+    taken = OnboardingTarget.objects.filter(year=target.year, province_id=target.province_id, marketplace_id=target.marketplace_id).exclude(pk=target.pk)
+    if target.year and taken.exists():
+        return {"target": [_target_taken_message(target.year)]}
+    return {}
+
+
+@transaction.atomic
+def target_save(*, user, data, instance=None):
+    """Set a year's onboarding target, or change one (ministry staff); field errors in words."""
+    target = writable_instance(user, OnboardingTarget, instance, data, TARGET_FIELDS)
+    _full_clean(target, target_problems(target), validate_unique=False, validate_constraints=False)
+    _by(user, target)
+    try:
+        with transaction.atomic():
+            target.save()
+    except IntegrityError:  # the same target saved at the same moment by someone else
+        raise ValidationError({"target": [_target_taken_message(target.year)]}) from None
+    return target

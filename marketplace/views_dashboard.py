@@ -18,20 +18,15 @@ from programs.scale import Scale
 from programs.tables import table_xlsx
 from programs.views.mixins import action_required, open_to
 
-from . import figures
+from . import figures, services
 from .forms_targets import TargetForm
-from .models import Marketplace, OnboardingFigures, OnboardingTarget, WorkshopConversion
+from .models import Marketplace, OnboardingTarget
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request, user):
-    years = sorted(
-        {day.year for day in OnboardingFigures.objects.visible_to(user).dates("month", "year")}
-        | set(OnboardingTarget.objects.visible_to(user).values_list("year", flat=True))
-        | {moment.year for moment in WorkshopConversion.objects.visible_to(user).values_list("event__starts_at", flat=True).distinct()[:1000]},
-        reverse=True,
-    )
+    years = figures.years(user)
     chosen = request.GET.get("year", "")
     if chosen.isdigit() and int(chosen) in years:
         return int(chosen), years
@@ -140,11 +135,9 @@ def target_create(request):
     """Ministry staff set a target (national, a province's, or a marketplace's)."""
     form = TargetForm(request.POST or None, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
-        target = form.save(commit=False)
-        target._history_user = request.user
         try:
-            target.save()
-        except ValidationError as error:
+            target = services.target_save(user=request.user, data=form.cleaned_data)
+        except ValidationError as error:  # what changed between the form's check and the save
             form.add_error(None, error)
         else:
             messages.success(request, _("Target saved: %(target)s.") % {"target": _target_label(target)})

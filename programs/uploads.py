@@ -13,6 +13,7 @@ import re
 
 import pandas as pd
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -56,6 +57,20 @@ def read_table(data, name, *, max_rows=None, max_bytes=None):
         raise FileRefused(_("The file has %(rows)s rows; at most %(max)s are accepted at once.") % {"rows": len(frame), "max": max_rows})
     frame.index = range(2, len(frame) + 2)  # row 1 is the header
     return frame
+
+
+#: The names of the files :func:`read_table` reads.
+SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
+
+
+def validate_spreadsheet_upload(uploaded_file):
+    """Refuse at once, before a job is queued, an upload :func:`read_table` would refuse for
+    its name or size (forms and the API; an empty file is the form field's own error, the
+    contents are the job's to check)."""
+    if uploaded_file.size > MAX_FILE_BYTES:
+        raise ValidationError(_("The file is larger than %(mb)s MB. Split it into smaller files.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}, code="too_big")
+    if not (uploaded_file.name or "").lower().endswith(SPREADSHEET_SUFFIXES):
+        raise ValidationError(_("This is not a spreadsheet. Upload the .xlsx template or a CSV file."), code="type")
 
 
 def _looks_like_text(data):

@@ -3,7 +3,8 @@
 DRF ships Indonesian for about a third of its messages, so an API client met "A valid number
 is required." or "Invalid data. Expected a dictionary, but got list." in English. Naming them
 here keeps them in ``locale/id`` when ``makemessages`` runs; Django reads the portal's catalogue
-before DRF's. Only what a client of this API can meet is listed (no hyperlinks, UUIDs, files).
+before DRF's. Only what a client of this API can meet is listed (no hyperlinks or UUIDs; of files, what a
+client uploading a partner report meets).
 """
 from django.utils.translation import gettext_noop
 
@@ -38,4 +39,5 @@ DRF_MESSAGES = [
     gettext_noop("This field must be unique."),
     gettext_noop("The fields {field_names} must make a unique set."),
     gettext_noop("This value does not match the required pattern."),
+    gettext_noop("The submitted data was not a file. Check the encoding type on the form."),
 ]

@@ -5,6 +5,7 @@ from rest_framework.routers import APIRootView, DefaultRouter
 from programs.policy import EVERYONE, RouteRule
 
 from budgets.api.urls import register as register_budgets
+from marketplace.api.urls import figures_urlpatterns as marketplace_figures_urlpatterns
 from marketplace.api.urls import register as register_marketplace
 from programs.api.urls import register as register_programs
 from surveys.api.urls import impact_urlpatterns
@@ -29,4 +30,4 @@ register_surveys(router)
 register_budgets(router)
 register_marketplace(router)
 
-urlpatterns = router.urls + impact_urlpatterns
+urlpatterns = router.urls + impact_urlpatterns + marketplace_figures_urlpatterns

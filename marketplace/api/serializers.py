@@ -1,9 +1,11 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
+from rest_framework.reverse import reverse
 
 from programs.models import Business, Event
 
-from .. import services
+from .. import imports, services
+from ..forms import UploadForm
 from ..models import MONEY_LIMIT, Marketplace, Onboarding, PartnerReport, SellerReview
 
 
@@ -87,15 +89,47 @@ class OnboardingSalesSerializer(serializers.Serializer):
 
 
 class PartnerReportSerializer(serializers.ModelSerializer):
+    """An uploaded report and what became of it: ``status`` queued → running → done (every
+    row applied or queued for an officer), rejected (nothing written; ``errors`` and the
+    ``error_report`` XLSX of the rows to correct) or failed (``message`` says why)."""
+
     marketplace = serializers.SlugRelatedField(slug_field="code", read_only=True)
     province = serializers.SlugRelatedField(slug_field="code", read_only=True, allow_null=True)
+    url = serializers.SerializerMethodField(help_text=_("This report's status: read it again until the status is final."))
+    error_report = serializers.SerializerMethodField(help_text=_("The XLSX of the rows to correct, once the report is rejected."))
 
     class Meta:
         model = PartnerReport
         fields = [
-            "id", "marketplace", "month", "province", "original_name", "status", "message", "rows_total", "rows_done", "rows_matched",
-            "rows_created", "rows_updated", "rows_queued", "rows_skipped", "error_count", "created_at", "finished_at",
+            "id", "url", "marketplace", "month", "province", "original_name", "status", "message", "rows_total", "rows_done", "rows_matched",
+            "rows_created", "rows_updated", "rows_queued", "rows_skipped", "error_count", "errors", "error_report", "created_at", "finished_at",
         ]
+
+    def get_url(self, record) -> str:
+        return reverse("partner-report-detail", args=[record.pk], request=self.context.get("request"))
+
+    def get_error_report(self, record) -> str | None:
+        if not record.error_report:
+            return None
+        return reverse("partner-report-error-report", args=[record.pk], request=self.context.get("request"))
+
+
+class PartnerReportUploadSerializer(serializers.Serializer):
+    """A partner's list of onboarded sellers for a month (multipart): checked like the upload
+    page's form, then queued; the rows are checked by the job, all or nothing."""
+
+    marketplace = MarketplaceField(help_text=_("The marketplace's code, e.g. tokopedia."))
+    month = serializers.CharField(max_length=10, help_text=_("The month reported: 2020-07 (or 07-2020)."))
+    file = serializers.FileField(help_text=_("The report: the .xlsx template or a CSV file."))
+
+    def validate(self, attrs):
+        form = UploadForm({"marketplace": attrs["marketplace"].pk, "month": attrs["month"]}, {"file": attrs["file"]})
+        if not form.is_valid():
+            raise serializers.ValidationError({field: list(messages) for field, messages in form.errors.items()})
+        return form.cleaned_data
+
+    def create(self, validated_data):
+        return imports.import_start(user=_user(self), marketplace=validated_data["marketplace"], month=validated_data["month"], uploaded_file=validated_data["file"])
 
 
 class SellerReviewSerializer(serializers.ModelSerializer):

@@ -1,4 +1,7 @@
-from . import buyers
+from django.urls import path
+
+from . import buyers, figures
+from .targets import OnboardingTargetViewSet
 from .views import MarketplaceViewSet, OnboardingViewSet, PartnerReportViewSet, SellerReviewViewSet
 
 
@@ -7,4 +10,11 @@ def register(router):
     router.register("marketplace-onboardings", OnboardingViewSet, basename="marketplace-onboarding")
     router.register("partner-reports", PartnerReportViewSet, basename="partner-report")
     router.register("marketplace-reviews", SellerReviewViewSet, basename="marketplace-review")
+    router.register("onboarding-targets", OnboardingTargetViewSet, basename="onboarding-target")
     buyers.register(router)
+
+
+figures_urlpatterns = [
+    path("onboarding-figures/", figures.OnboardingFiguresView.as_view(), name="onboarding-figures"),
+    path("onboarding-figures/conversion/", figures.WorkshopConversionView.as_view(), name="onboarding-figures-conversion"),
+]

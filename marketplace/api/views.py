@@ -1,19 +1,25 @@
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.http import FileResponse
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from programs.api.base import ScopedModelViewSet, ScopedReadOnlyModelViewSet
+from programs.api.base import ScopedCreateReadViewSet, ScopedModelViewSet, ScopedReadOnlyModelViewSet
 
 from .. import services
 from ..filtersets import MarketplaceFilterSet, OnboardingFilterSet, PartnerReportFilterSet, SellerReviewFilterSet
 from ..models import Marketplace, Onboarding, PartnerReport, SellerReview
-from .serializers import MarketplaceSerializer, OnboardingSalesSerializer, OnboardingSerializer, PartnerReportSerializer, SellerReviewSerializer
+from .serializers import (
+    MarketplaceSerializer, OnboardingSalesSerializer, OnboardingSerializer, PartnerReportSerializer, PartnerReportUploadSerializer, SellerReviewSerializer,
+)
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 #: Onboardings per bulk request.
 BULK_MAX = 1000
 
@@ -98,12 +104,41 @@ class OnboardingViewSet(ScopedModelViewSet):
         return Response(OnboardingSalesSerializer(sales).data)
 
 
-class PartnerReportViewSet(ScopedReadOnlyModelViewSet):
-    """Partners' reports of onboarded sellers and what became of them (uploaded on the portal)."""
+class PartnerReportViewSet(ScopedCreateReadViewSet):
+    """Partners' reports of onboarded sellers and what became of them. A report is uploaded
+    (multipart: ``marketplace``, ``month``, ``file``) as on the upload page and checked by a
+    job: the answer is 202 with the report, whose ``url`` tells its status until it is final."""
 
     queryset = PartnerReport.objects.select_related("marketplace", "province")
     serializer_class = PartnerReportSerializer
     filterset_class = PartnerReportFilterSet
+    policy_actions = {"error_report": "view"}
+
+    def get_serializer_class(self):
+        return PartnerReportUploadSerializer if self.action == "create" else PartnerReportSerializer
+
+    @extend_schema(request=PartnerReportUploadSerializer, responses={202: PartnerReportSerializer})
+    def create(self, request, *args, **kwargs):
+        upload = self.get_serializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        self.perform_create(upload)
+        body = PartnerReportSerializer(upload.instance, context=self.get_serializer_context()).data
+        return Response(body, status=202, headers={"Location": body["url"]})
+
+    def retrieve(self, request, *args, **kwargs):
+        record = self.get_object()
+        if record.is_active:
+            record.refresh_status()  # failed if its worker died, sent again if the broker refused it (as the page does)
+        return Response(self.get_serializer(record).data)
+
+    @extend_schema(responses={(200, XLSX): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"], url_path="error-report")
+    def error_report(self, request, pk=None):
+        """The XLSX of a rejected report's rows to correct, each with what is wrong."""
+        record = self.get_object()
+        if not record.error_report:
+            raise NotFound(_("This report has no rows to correct."))
+        return FileResponse(record.error_report.open("rb"), as_attachment=True, filename=f"kesalahan-laporan-mitra-{record.pk}.xlsx", content_type=XLSX)
 
 
 class SellerReviewViewSet(ScopedReadOnlyModelViewSet):

@@ -210,7 +210,7 @@ def world(db, settings, tmp_path):
 
 
 def _marketplace_samples(actors, business, jabar):
-    from marketplace.models import Marketplace, Onboarding, PartnerReport, SellerReview
+    from marketplace.models import Marketplace, Onboarding, OnboardingTarget, PartnerReport, SellerReview
 
     tokopedia = Marketplace.objects.get(code="tokopedia")
     onboarding = Onboarding.objects.create(business=business, marketplace=tokopedia, province=jabar, shop_name="Konveksi Matriks Official",
@@ -222,7 +222,9 @@ def _marketplace_samples(actors, business, jabar):
     review = SellerReview.objects.create(report=report, marketplace=tokopedia, seller_key="id:TKP-1", row=2, province=jabar, regency=business.regency,
                                          name="Konveksi Matriks", phone="+6281300000000", shop_name="KM", onboarded=datetime.date(2020, 7, 1),
                                          reason="ambiguous", candidates=[business.pk])
-    return {"marketplace.marketplace": tokopedia, "marketplace.onboarding": onboarding, "marketplace.partnerreport": report, "marketplace.sellerreview": review}
+    target = OnboardingTarget.objects.create(year=2020, province=jabar, target=500)
+    return {"marketplace.marketplace": tokopedia, "marketplace.onboarding": onboarding, "marketplace.partnerreport": report, "marketplace.sellerreview": review,
+            "marketplace.onboardingtarget": target}
 
 
 def _export_buyer_samples(actors, business):
