@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -90,8 +91,13 @@ class OnboardingForm(forms.Form):
 class UploadForm(forms.Form):
     marketplace = forms.ModelChoiceField(queryset=Marketplace.objects.filter(active=True), label=_("Marketplace"))
     month = MonthField(label=_("Month reported"))
-    file = forms.FileField(label=_("Report (XLSX or CSV)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
-                           validators=[validate_spreadsheet_upload])
+    file = forms.FileField(label=_("Report (XLSX or CSV)"), widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}))
+
+    def clean_file(self):
+        uploaded_file = self.cleaned_data["file"]
+        # Partner reports are larger than other uploads (settings.PARTNER_REPORT_MAX_MB).
+        validate_spreadsheet_upload(uploaded_file, max_bytes=settings.PARTNER_REPORT_MAX_BYTES)
+        return uploaded_file
 
     def clean_month(self):
         month = self.cleaned_data["month"].replace(day=1)

@@ -63,12 +63,13 @@ def read_table(data, name, *, max_rows=None, max_bytes=None):
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".csv", ".txt")
 
 
-def validate_spreadsheet_upload(uploaded_file):
+def validate_spreadsheet_upload(uploaded_file, *, max_bytes=None):
     """Refuse at once, before a job is queued, an upload :func:`read_table` would refuse for
     its name or size (forms and the API; an empty file is the form field's own error, the
-    contents are the job's to check)."""
-    if uploaded_file.size > MAX_FILE_BYTES:
-        raise ValidationError(_("The file is larger than %(mb)s MB. Split it into smaller files.") % {"mb": MAX_FILE_BYTES // (1024 * 1024)}, code="too_big")
+    contents are the job's to check). ``max_bytes`` as given to :func:`read_table`."""
+    max_bytes = max_bytes or MAX_FILE_BYTES
+    if uploaded_file.size > max_bytes:
+        raise ValidationError(_("The file is larger than %(mb)s MB. Split it into smaller files.") % {"mb": max_bytes // (1024 * 1024)}, code="too_big")
     if not (uploaded_file.name or "").lower().endswith(SPREADSHEET_SUFFIXES):
         raise ValidationError(_("This is not a spreadsheet. Upload the .xlsx template or a CSV file."), code="type")
 

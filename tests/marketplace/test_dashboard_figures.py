@@ -1,5 +1,5 @@
 """The onboarding dashboard's figures, refreshed in SQL, against pandas from the raw rows;
-a refresh after a report touches only its provinces (issue 14, point 5)."""
+a refresh after a write rewrites only the cells it changed (issue 14, point 5)."""
 import datetime
 import io
 
@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from marketplace import figures
-from marketplace.models import Marketplace, OnboardingFigures
+from marketplace.models import Marketplace, Onboarding, OnboardingFigures
 from tests.factories import BusinessFactory, province
 
 from .conftest import raw, shop

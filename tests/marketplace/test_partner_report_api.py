@@ -71,8 +71,8 @@ def test_bad_uploads_are_refused_with_a_field_message(officer, jabar, fields, fi
     assert not PartnerReport.objects.exists()
 
 
-def test_a_file_too_big_is_refused_before_it_is_kept(officer, jabar, monkeypatch):
-    monkeypatch.setattr("programs.uploads.MAX_FILE_BYTES", 1024 * 1024)
+def test_a_file_too_big_is_refused_before_it_is_kept(officer, jabar, settings):
+    settings.PARTNER_REPORT_MAX_BYTES = 1024 * 1024
     response = upload(officer, data=csv_bytes([seller()]) + b"x" * (1024 * 1024))
     assert response.status_code == 400 and "lebih besar dari 1 MB" in " ".join(response.json()["file"])
     assert not PartnerReport.objects.exists()
