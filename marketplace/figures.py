@@ -33,8 +33,9 @@ NAMESPACE = "onboarding"
 QUEUED_KEY = "marketplace:figures:queued"
 #: Seconds a refresh waits after the first write of a burst.
 REFRESH_DELAY = 20
-#: Beyond this many changed cells their shops are found by one scan, not an index range each.
-MANY_CELLS = 400
+#: Beyond this many changed cells their shops are found by one scan, not an index range each
+#: (a cell holds thousands of shops at the BBI's scale).
+MANY_CELLS = 150
 
 # One grouped scan of the shops: each shop carries its business's sector and scale and
 # whether it is the business's first confirmed shop (kept at write time by
@@ -57,18 +58,25 @@ CHANGED_CELLS_SQL = """
     INSERT INTO onboarding_cells SELECT * FROM taken;
     ANALYZE onboarding_cells;
 """
+#: The figures of the changed cells (``{shops}`` and ``{of_cells}`` choose their shops).
 CHANGED_FIGURES_SQL = """
     CREATE TEMP TABLE onboarding_figures_fresh ON COMMIT DROP AS
-    SELECT c.month, o.province_id, o.marketplace_id, o.sector_id, o.scale,
+    SELECT date_trunc('month', o.onboarded::timestamp)::date AS month, o.province_id, o.marketplace_id, o.sector_id, o.scale,
            count(*) AS shops, count(*) FILTER (WHERE o.first_shop) AS new_businesses
-    FROM onboarding_cells c JOIN marketplace_onboarding o
-      ON o.province_id = c.province_id AND o.marketplace_id = c.marketplace_id
-     AND o.onboarded >= c.month AND o.onboarded < (c.month + interval '1 month')::date
-    WHERE o.confirmed
+    FROM {shops}
+    WHERE o.confirmed {of_cells}
     GROUP BY 1, 2, 3, 4, 5;
     DELETE FROM marketplace_onboardingfigures f USING onboarding_cells c
     WHERE f.month = c.month AND f.province_id = c.province_id AND f.marketplace_id = c.marketplace_id;
 """
+#: The shops of a few cells, found by an index range scan each.
+SHOPS_OF_FEW_CELLS = {"shops": """onboarding_cells c JOIN marketplace_onboarding o
+      ON o.province_id = c.province_id AND o.marketplace_id = c.marketplace_id
+     AND o.onboarded >= c.month AND o.onboarded < (c.month + interval '1 month')::date""", "of_cells": ""}
+#: The shops of many cells (a large report): one scan of the table, hashed against the cells.
+SHOPS_OF_MANY_CELLS = {"shops": "marketplace_onboarding o", "of_cells": """
+      AND (date_trunc('month', o.onboarded::timestamp)::date, o.province_id, o.marketplace_id)
+          IN (SELECT month, province_id, marketplace_id FROM onboarding_cells)"""}
 FIGURES_INSERT_SQL = """
     INSERT INTO marketplace_onboardingfigures (month, province_id, marketplace_id, sector_id, scale, shops, new_businesses, computed_at)
     SELECT month, province_id, marketplace_id, sector_id, scale, shops, new_businesses, %(now)s FROM onboarding_figures_fresh
@@ -137,10 +145,8 @@ def refresh(*, changed_only=False):
             cursor.execute("SELECT count(*) FROM onboarding_cells")
             cells = cursor.fetchone()[0]
             if cells:
-                if cells > MANY_CELLS:
-                    # Most of the table: one scan hashed against the cells beats a range scan per cell.
-                    cursor.execute("SET LOCAL enable_nestloop = off")
-                cursor.execute(CHANGED_FIGURES_SQL)
+                shops = SHOPS_OF_MANY_CELLS if cells > MANY_CELLS else SHOPS_OF_FEW_CELLS
+                cursor.execute(CHANGED_FIGURES_SQL.format(**shops))
         else:
             cells = None
             cursor.execute("DELETE FROM marketplace_onboarding_changed")

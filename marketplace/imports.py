@@ -106,6 +106,24 @@ def _url(value):
     return text if len(text) <= 500 else "bad"
 
 
+#: The shape nearly every shop address has (``https://www.tokopedia.com/nama-toko``), checked
+#: for the whole column at once; the others go through Django's URLValidator one by one.
+_PLAIN_URL = r"^https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::[0-9]{1,5})?(?:[/?#][^\s]*)?$"
+
+
+def _urls(cells):
+    """The column of shop addresses: ``""`` when empty, ``"https://"`` added when no scheme
+    is written, ``"bad"`` when it is no web address."""
+    text = cells.astype(TEXT).fillna("").str.strip()
+    text = text.where((text == "") | text.str.contains("://", regex=False), "https://" + text)
+    plain = text.str.lower().str.match(_PLAIN_URL).fillna(False) & (text.str.len() <= 500)
+    result = text.astype(object)
+    others = ~plain & (text != "")
+    if others.any():
+        result[others] = parse_distinct(cells[others], _url)
+    return result
+
+
 def _regencies():
     """Regency codes and unique names (``kota bandung``, ``bandung`` when only one has it) → id, province id."""
     rows = list(Regency.objects.values_list("id", "code", "name", "province_id"))
@@ -157,7 +175,7 @@ def check(frame, *, report):
         flag((regency_province.notna() & (regency_province != report.province_id)).fillna(False), "regency",
              _("This regency is not in %(province)s; a province's officers report their own province's sellers.") % {"province": report.province.name})
 
-    urls = parse_distinct(frame["shop_url"], _url)
+    urls = _urls(frame["shop_url"])
     flag(urls == "bad", "shop_url", _("This is not a web address; write it as https://www.tokopedia.com/nama-toko."))
 
     dates = parse_distinct(frame["onboarded"], parse_date_cell)
@@ -179,7 +197,11 @@ def check(frame, *, report):
     flag(sales.map(lambda value: isinstance(value, int) and value < 0), "sales", _("Sales cannot be negative."))
     flag(sales.map(lambda value: isinstance(value, int) and value > MONEY_LIMIT), "sales", _("At most Rp 1.000.000.000.000."))
 
-    name_key = clean_names(name)
+    # A seller without the partner's ID is known by its cleaned name (and phone or regency).
+    without_id = seller_id == ""
+    name_key = pd.Series("", index=frame.index, dtype=TEXT)
+    if without_id.any():
+        name_key[without_id] = clean_names(name[without_id])
     keys = seller_keys(seller_id, name_key, phone, regency_id)
     repeated = keys.duplicated(keep=False) & (name != "")
     if repeated.any():
@@ -189,7 +211,7 @@ def check(frame, *, report):
                 "rows": ", ".join(str(each) for each in frame.index[(keys == keys[row]).to_numpy()][:5])}))
 
     rows = pd.DataFrame({
-        "seller_key": keys, "seller_id": seller_id, "name": name, "name_key": name_key, "nib": nib, "phone": phone,
+        "seller_key": keys, "seller_id": seller_id, "name": name, "nib": nib, "phone": phone,
         "regency_id": regency_id, "regency_province_id": regency_province,
         "shop_name": shop_name, "shop_url": urls.where(urls != "bad", ""), "onboarded": dates, "status": statuses,
         "products_listed": products.map(lambda value: value if isinstance(value, int) else 0),
@@ -216,11 +238,14 @@ def check_matches(rows, *, report):
 # --- writing -------------------------------------------------------------------------------
 
 
-def _copy(cursor, table, frame):
+def _copy(cursor, table, frame, *, texts=()):
+    """COPY ``frame`` into ``table`` (columns by name). Missing values arrive as NULL, except
+    in the ``texts`` columns, where an empty cell is an empty string."""
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False, header=False, na_rep="")
     buffer.seek(0)
-    cursor.cursor.copy_expert(f"COPY {table} FROM STDIN WITH (FORMAT csv)", buffer)
+    keep_empty = f", FORCE_NOT_NULL ({', '.join(texts)})" if texts else ""
+    cursor.cursor.copy_expert(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv{keep_empty})", buffer)
 
 
 def _history_columns(model):
@@ -309,28 +334,41 @@ def write(rows, *, report, user):
 
 
 def _queue(waiting, *, report):
-    """The rows to confirm: a seller's row still waiting from an earlier report is replaced."""
-    from programs.models import Business
-
-    keys = waiting["seller_key"].tolist()
-    SellerReview.objects.filter(marketplace_id=report.marketplace_id, seller_key__in=keys, state=SellerReview.State.PENDING).delete()
-    candidate_ids = {int(each) for candidates in waiting["candidates"] for each in candidates}
-    provinces = dict(Business.objects.filter(pk__in=candidate_ids).values_list("pk", "province_id")) if candidate_ids else {}
-    reviews = []
-    for row, item in zip(waiting.index, waiting.to_dict("records")):
-        province_id = int(item["regency_province_id"]) if pd.notna(item["regency_province_id"]) else None
-        if province_id is None:
-            candidate_provinces = {provinces.get(int(each)) for each in item["candidates"]}
-            province_id = candidate_provinces.pop() if len(candidate_provinces) == 1 else report.province_id
-        reviews.append(SellerReview(
-            report=report, marketplace_id=report.marketplace_id, seller_key=item["seller_key"][:200], row=int(row), province_id=province_id,
-            regency_id=int(item["regency_id"]) if pd.notna(item["regency_id"]) else None, seller_id=item["seller_id"], name=item["name"],
-            nib=item["nib"], phone=item["phone"], shop_name=item["shop_name"], shop_url=item["shop_url"], onboarded=item["onboarded"],
-            status=item["status"], products_listed=int(item["products_listed"]), sales=None if pd.isna(item["sales"]) else int(item["sales"]),
-            reason=SellerReview.Reason.AMBIGUOUS if item["rule"] == "ambiguous" else SellerReview.Reason.NO_MATCH,
-            candidates=[int(each) for each in item["candidates"]],
-        ))
-    SellerReview.objects.bulk_create(reviews, batch_size=2000)
+    """The rows to confirm, copied in at once: a seller's row still waiting from an earlier
+    report is replaced. A row's province is its regency's, else its candidates' one province,
+    else the uploader's."""
+    now = timezone.now()
+    candidates = waiting["candidates"].explode().dropna().astype("int64")
+    province_of = {}
+    if not candidates.empty:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT id, province_id FROM programs_business WHERE id = ANY(%s)", [sorted(set(candidates.tolist()))])
+            province_of = dict(cursor.fetchall())
+    grouped = candidates.map(province_of).groupby(level=0)
+    candidate_provinces = grouped.first().where(grouped.nunique() == 1)
+    province = waiting["regency_province_id"].astype("Int64")
+    province = province.fillna(candidate_provinces.reindex(waiting.index).astype("Int64"))
+    if report.province_id is not None:
+        province = province.fillna(report.province_id)
+    frame = pd.DataFrame({
+        "report_id": report.pk, "marketplace_id": report.marketplace_id, "seller_key": waiting["seller_key"].str.slice(0, 200),
+        "row": waiting.index.astype("int64"), "province_id": province, "regency_id": waiting["regency_id"].astype("Int64"),
+        "seller_id": waiting["seller_id"], "name": waiting["name"], "nib": waiting["nib"], "phone": waiting["phone"],
+        "shop_name": waiting["shop_name"], "shop_url": waiting["shop_url"], "onboarded": waiting["onboarded"].astype("string"),
+        "status": waiting["status"], "products_listed": waiting["products_listed"].astype("int64"), "sales": waiting["sales"].astype("Int64"),
+        "reason": np.where(waiting["rule"] == "ambiguous", SellerReview.Reason.AMBIGUOUS, SellerReview.Reason.NO_MATCH),
+        "candidates": ["{" + ",".join(str(int(each)) for each in ids) + "}" for ids in waiting["candidates"]],
+        "state": SellerReview.State.PENDING, "created_at": now.isoformat(),
+    }, index=waiting.index)
+    with connection.cursor() as cursor:
+        columns = ", ".join(frame.columns)
+        cursor.execute("DROP TABLE IF EXISTS review_stage")
+        cursor.execute(f"CREATE TEMP TABLE review_stage ON COMMIT DROP AS SELECT {columns} FROM marketplace_sellerreview WITH NO DATA")
+        _copy(cursor, "review_stage", frame, texts=["seller_key", "seller_id", "name", "nib", "phone", "shop_name", "shop_url"])
+        cursor.execute(
+            "DELETE FROM marketplace_sellerreview r USING review_stage s WHERE r.marketplace_id = s.marketplace_id AND r.seller_key = s.seller_key AND r.state = 'pending'"
+        )
+        cursor.execute(f"INSERT INTO marketplace_sellerreview ({columns}) SELECT {columns} FROM review_stage")
 
 
 # --- the job ----------------------------------------------------------------------------------

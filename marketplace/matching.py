@@ -9,7 +9,9 @@ then merged. The rules, in order:
 3. the phone, normalised to +62 (``0812…``, ``+62 812…``, ``62812…``, ``812…``, with spaces,
    dots or dashes);
 4. the cleaned name (case, whitespace and punctuation folded; legal-form prefixes and
-   suffixes such as ``CV.``, ``UD``, ``PT``, ``Tbk`` dropped) within the same regency.
+   suffixes such as ``CV.``, ``UD``, ``PT``, ``Tbk`` dropped) within the same regency,
+   compared in the database by ``marketplace_name_key()`` through an index (migration 0007);
+   :func:`clean_names` is the same cleaning in Python, for the keys of sellers without an ID.
 
 A rule that finds one business decides the row; one that finds several sends the row to the
 confirm queue with those businesses as candidates; one that finds none hands the row to the
@@ -82,15 +84,15 @@ def _decide(rows: pd.DataFrame, found: pd.DataFrame, key: str, rule: str):
     rows.loc[looked.index, "business_province_id"] = looked["province_id"].astype("int64")
     rows.loc[looked.index, "rule"] = rule
     if shared.any():
-        # Keys several businesses share (few): the row waits with them as candidates.
-        candidates = found[shared].groupby(key)["business_id"].agg(lambda ids: sorted(int(each) for each in ids))
+        # Keys several businesses share: the row waits with them as candidates.
+        candidates = found[shared].sort_values("business_id").groupby(key)["business_id"].agg(list)
         several = rows.loc[open_rows, [key]].join(candidates.rename("found"), on=key, how="inner")
         rows.loc[several.index, "rule"] = "ambiguous"
         rows.loc[several.index, "candidates"] = pd.Series(list(several["found"]), index=several.index, dtype=object)
 
 
 def match(rows: pd.DataFrame, *, marketplace_id: int) -> pd.DataFrame:
-    """Add to ``rows`` (columns ``seller_key``, ``nib``, ``phone``, ``name_key``,
+    """Add to ``rows`` (columns ``seller_key``, ``nib``, ``phone``, ``name``,
     ``regency_id``) the columns ``rule`` (``decision``, ``rejected``, ``nib``, ``phone``,
     ``name``, ``ambiguous`` or ``none``), ``business_id``, ``business_province_id`` and
     ``candidates`` (business ids of an ambiguous row). Four queries, whatever the number of rows."""
@@ -125,16 +127,21 @@ def match(rows: pd.DataFrame, *, marketplace_id: int) -> pd.DataFrame:
         found = _fetch("SELECT phone, id, province_id FROM programs_business WHERE phone = ANY(%s)", [phones], ["phone", "business_id", "province_id"])
         _decide(rows, found, "phone", "phone")
 
-    by_name = rows[(rows["rule"] == "") & (rows["name_key"] != "") & rows["regency_id"].notna()]
+    by_name = rows[(rows["rule"] == "") & (rows["name"] != "") & rows["regency_id"].notna()]
     if not by_name.empty:
-        regencies = [int(value) for value in by_name["regency_id"].unique()]
-        registry = _fetch("SELECT name, regency_id, id, province_id FROM programs_business WHERE regency_id = ANY(%s)", [regencies],
-                          ["name", "regency_id", "business_id", "province_id"])
-        if not registry.empty:
-            registry["name_regency"] = clean_names(registry["name"]) + "|" + registry["regency_id"].astype("string")
-            rows["name_regency"] = rows["name_key"] + "|" + rows["regency_id"].astype("string")
-            _decide(rows, registry[["name_regency", "business_id", "province_id"]], "name_regency", "name")
-            rows = rows.drop(columns=["name_regency"])
+        # The names are compared in the database by marketplace_name_key() (clean_names in SQL),
+        # through an index on regency × key: no name of the registry is read into Python.
+        found = _fetch(
+            """SELECT k.row, b.id, b.province_id
+               FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) AS k (name, regency_id, row)
+               JOIN programs_business b ON b.regency_id = k.regency_id AND marketplace_name_key(b.name) = marketplace_name_key(k.name)
+               WHERE marketplace_name_key(k.name) <> ''""",
+            [by_name["name"].tolist(), [int(each) for each in by_name["regency_id"]], [int(each) for each in by_name.index]],
+            ["name_row", "business_id", "province_id"],
+        )
+        rows["name_row"] = rows.index
+        _decide(rows, found, "name_row", "name")
+        rows = rows.drop(columns=["name_row"])
 
     rows.loc[rows["rule"] == "", "rule"] = "none"
     return rows

@@ -96,10 +96,12 @@ class Onboarding(models.Model):
         FIRST_SALE = "first_sale", _("First sale")
         INACTIVE = "inactive", _("Inactive")
 
-    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="marketplace_onboardings")
-    marketplace = models.ForeignKey(Marketplace, verbose_name=_("marketplace"), on_delete=models.PROTECT, related_name="onboardings")
-    #: The business's province, kept here for scoping and for grouping without a join.
-    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+")
+    business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="marketplace_onboardings", db_index=False)
+    marketplace = models.ForeignKey(Marketplace, verbose_name=_("marketplace"), on_delete=models.PROTECT, related_name="onboardings", db_index=False)
+    #: The business's province, kept here for scoping and for grouping without a join. Like the
+    #: sector below, a copy of the business's (kept by settle_shops): the database checks the
+    #: business's, not each of a report's million copies again.
+    province = models.ForeignKey(Province, verbose_name=_("province"), on_delete=models.PROTECT, related_name="+", db_index=False, db_constraint=False)
     shop_name = models.CharField(_("shop name"), max_length=200)
     shop_url = models.URLField(_("shop URL"), max_length=500, blank=True)
     onboarded = models.DateField(_("onboarded on"))
@@ -112,17 +114,22 @@ class Onboarding(models.Model):
     # Copied from the business (and from the other shops) when shops or businesses are
     # written, so the dashboard's refresh is one grouped scan of this table instead of a join
     # to the registry and a sort of every business's shops (marketplace.figures).
-    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+", editable=False)
+    sector = models.ForeignKey(Sector, verbose_name=_("sector"), on_delete=models.PROTECT, related_name="+", editable=False, db_index=False, db_constraint=False)
     scale = models.CharField(_("scale"), max_length=10, choices=Scale.choices, blank=True, editable=False)
     #: Whether this is the business's first confirmed shop (the month it counts as onboarded).
     first_shop = models.BooleanField(_("the business's first shop"), default=False, db_default=False, editable=False)
     #: The partner's own id of the seller, when a report gave one.
     seller_id = models.CharField(_("partner's seller ID"), max_length=64, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "sector", "scale", "first_shop"])
+    # A partner report adds or changes up to a million shops at once: every index is paid for
+    # on each of them. The business, marketplace and province are searched through the
+    # composite indexes below (and the unique constraint), the sector and recorder never; the
+    # history is read per shop.
+    history = HistoricalRecords(excluded_fields=["updated_at", "sector", "scale", "first_shop"],
+                                no_db_index=["business", "marketplace", "province", "event", "created_by"], user_db_constraint=False)
     objects = OnboardingQuerySet.as_manager()
 
     class Meta:

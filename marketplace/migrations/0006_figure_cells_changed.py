@@ -13,27 +13,33 @@ CREATE TABLE marketplace_onboarding_changed (
     PRIMARY KEY (month, province_id, marketplace_id)
 );
 
-CREATE FUNCTION marketplace_onboarding_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION marketplace_onboarding_changed() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- EXECUTE, not static SQL: a static statement's plan is cached for the session, made for
+    -- the transition tables of the first call (an upsert updating no row, say) and then
+    -- joins a hundred thousand rows by nested loop. Planned afresh, it knows their size.
     IF TG_OP = 'INSERT' THEN
-        INSERT INTO marketplace_onboarding_changed
-        SELECT DISTINCT date_trunc('month', onboarded::timestamp)::date, province_id, marketplace_id FROM new_rows WHERE confirmed
-        ON CONFLICT DO NOTHING;
+        EXECUTE $sql$
+            INSERT INTO marketplace_onboarding_changed
+            SELECT DISTINCT date_trunc('month', onboarded::timestamp)::date, province_id, marketplace_id FROM new_rows WHERE confirmed
+            ON CONFLICT DO NOTHING $sql$;
     ELSIF TG_OP = 'DELETE' THEN
-        INSERT INTO marketplace_onboarding_changed
-        SELECT DISTINCT date_trunc('month', onboarded::timestamp)::date, province_id, marketplace_id FROM old_rows WHERE confirmed
-        ON CONFLICT DO NOTHING;
+        EXECUTE $sql$
+            INSERT INTO marketplace_onboarding_changed
+            SELECT DISTINCT date_trunc('month', onboarded::timestamp)::date, province_id, marketplace_id FROM old_rows WHERE confirmed
+            ON CONFLICT DO NOTHING $sql$;
     ELSE
-        INSERT INTO marketplace_onboarding_changed
-        SELECT DISTINCT date_trunc('month', cell.onboarded::timestamp)::date, cell.province_id, cell.marketplace_id
-        FROM old_rows o JOIN new_rows n ON n.id = o.id
-        CROSS JOIN LATERAL (VALUES (o.onboarded, o.province_id, o.marketplace_id, o.confirmed),
-                                   (n.onboarded, n.province_id, n.marketplace_id, n.confirmed))
-              AS cell (onboarded, province_id, marketplace_id, confirmed)
-        WHERE cell.confirmed
-          AND (o.confirmed, o.onboarded, o.province_id, o.marketplace_id, o.sector_id, o.scale, o.first_shop)
-              IS DISTINCT FROM (n.confirmed, n.onboarded, n.province_id, n.marketplace_id, n.sector_id, n.scale, n.first_shop)
-        ON CONFLICT DO NOTHING;
+        EXECUTE $sql$
+            INSERT INTO marketplace_onboarding_changed
+            SELECT DISTINCT date_trunc('month', cell.onboarded::timestamp)::date, cell.province_id, cell.marketplace_id
+            FROM old_rows o JOIN new_rows n ON n.id = o.id
+            CROSS JOIN LATERAL (VALUES (o.onboarded, o.province_id, o.marketplace_id, o.confirmed),
+                                       (n.onboarded, n.province_id, n.marketplace_id, n.confirmed))
+                  AS cell (onboarded, province_id, marketplace_id, confirmed)
+            WHERE cell.confirmed
+              AND (o.confirmed, o.onboarded, o.province_id, o.marketplace_id, o.sector_id, o.scale, o.first_shop)
+                  IS DISTINCT FROM (n.confirmed, n.onboarded, n.province_id, n.marketplace_id, n.sector_id, n.scale, n.first_shop)
+            ON CONFLICT DO NOTHING $sql$;
     END IF;
     RETURN NULL;
 END

@@ -50,7 +50,9 @@ def test_a_refresh_after_a_write_rewrites_only_the_cells_it_changed(onboardings)
     assert figures.refresh(changed_only=True)[0] == 0  # nothing changed since
 
 
-def test_a_changed_first_shop_rewrites_the_cells_of_both_shops(onboardings):
+@pytest.mark.parametrize("many_cells", [150, 0], ids=["cell by cell", "one scan"])
+def test_a_changed_first_shop_rewrites_the_cells_of_both_shops(onboardings, monkeypatch, many_cells):
+    monkeypatch.setattr(figures, "MANY_CELLS", many_cells)
     business = onboardings[0].business  # its Tokopedia shop in March 2020 is its first; Shopee in August
     onboardings[0].onboarded = datetime.date(2020, 9, 15)
     onboardings[0].save()

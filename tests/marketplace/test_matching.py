@@ -26,6 +26,21 @@ def test_names_fold_case_punctuation_and_legal_forms():
     assert set(clean_names(names)) == {"batik lestari"}
 
 
+@pytest.mark.django_db
+def test_the_database_cleans_names_as_python_does():
+    # Rule 4 compares names in SQL (marketplace_name_key, indexed); sellers without an ID are
+    # keyed in Python (clean_names). Both must agree, or a seller would match under one key
+    # and wait in the queue under another.
+    from django.db import connection
+
+    names = ["CV. Batik  Lestari", "PT. BATIK LESTARI Tbk", "UD Batik-Lestari", "Koperasi  Usaha_Tani", "pt perorangan Maju Jaya, PT",
+             "Toko (Bu) Sri's 2", "CV", "  ", "Rotan Kembar Dua", "Ikm Kayu Ukir Umkm", "Kop. Serba Usaha", "Tahu & Tempe \"Enak\""]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT marketplace_name_key(name) FROM unnest(%s::text[]) WITH ORDINALITY AS n (name, position) ORDER BY position", [names])
+        in_sql = [row[0] for row in cursor.fetchall()]
+    assert in_sql == list(clean_names(pd.Series(names)))
+
+
 @pytest.fixture
 def registry(jabar, kalsel):
     bandung = Regency.objects.get(code="32.73")

@@ -3,6 +3,8 @@ duplicates; an officer's decision on a queued seller is applied to the next repo
 (issue 14, points 2 and "Bad input")."""
 import datetime
 
+import pandas as pd
+
 import pytest
 from django.utils import timezone
 
@@ -169,3 +171,16 @@ def test_sales_given_for_some_rows_only(admin_user, batik, jabar):
     assert record.status == "done", record.message
     assert list(OnboardingSales.objects.values_list("onboarding__business", "month", "value")) == [(batik.pk, datetime.date(2020, 7, 1), 750_000)]
     assert SellerReview.objects.get().sales == 100_000
+
+
+@pytest.mark.parametrize("cell", [
+    "https://www.tokopedia.com/batik", "tokopedia.com/toko-1", "www.blibli.com/merchant/abc-123", "", None, "http://a-.com",
+    "https://shopee.co.id/x?y=1#z", "not a url", "https://exa mple.com", "ftp://x.com", "https://localhost/x", "https://1.2.3.4/x",
+    "HTTPS://WWW.Tokopedia.COM/Batik", "https://xn--bcher-kva.example/", "https://toko.example:8080/a", "https://" + "a" * 500 + ".com",
+])
+def test_the_column_wise_address_check_agrees_with_djangos_validator(cell):
+    # Addresses of the usual shape are checked for the whole column at once; whatever it
+    # accepts or refuses must be what Django's URLValidator (used for the rest) decides.
+    from marketplace.imports import _url, _urls
+
+    assert _urls(pd.Series([cell], dtype=object))[0] == _url(cell)
