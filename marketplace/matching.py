@@ -132,9 +132,15 @@ def match(rows: pd.DataFrame, *, marketplace_id: int) -> pd.DataFrame:
         # The names are compared in the database by marketplace_name_key() (clean_names in SQL),
         # through an index on regency × key: no name of the registry is read into Python.
         found = _fetch(
+            # One index lookup per row (LATERAL, kept apart by OFFSET 0), never a scan that cleans
+            # every name of the registry — which the planner prefers once the report is large.
             """SELECT k.row, b.id, b.province_id
                FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) AS k (name, regency_id, row)
-               JOIN programs_business b ON b.regency_id = k.regency_id AND marketplace_name_key(b.name) = marketplace_name_key(k.name)
+               CROSS JOIN LATERAL (
+                   SELECT b.id, b.province_id FROM programs_business b
+                   WHERE b.regency_id = k.regency_id AND marketplace_name_key(b.name) = marketplace_name_key(k.name)
+                   OFFSET 0
+               ) AS b
                WHERE marketplace_name_key(k.name) <> ''""",
             [by_name["name"].tolist(), [int(each) for each in by_name["regency_id"]], [int(each) for each in by_name.index]],
             ["name_row", "business_id", "province_id"],
