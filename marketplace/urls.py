@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_buyers, views_dashboard
+from . import views, views_buyers, views_dashboard, views_meetings
 
 views_buyers_urls = [
     path("marketplace/buyers/", views_buyers.buyer_list, name="marketplace-buyer-list"),
@@ -12,6 +12,9 @@ views_buyers_urls = [
     path("marketplace/commitments/", views_buyers.commitments_monitor, name="marketplace-commitments"),
     path("marketplace/commitments/new/", views_buyers.commitment_create, name="marketplace-commitment-create"),
     path("marketplace/commitments/<int:pk>/edit/", views_buyers.commitment_edit, name="marketplace-commitment-edit"),
+    path("marketplace/meetings/", views_meetings.MeetingListView.as_view(), name="marketplace-meeting-list"),
+    path("marketplace/meetings/<int:pk>/", views_meetings.meeting_detail, name="marketplace-meeting-detail"),
+    path("marketplace/meetings/<int:pk>/outcome/", views_meetings.meeting_outcome, name="marketplace-meeting-outcome"),
 ]
 
 urlpatterns = [
