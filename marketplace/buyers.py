@@ -223,8 +223,13 @@ def nominations_schedule(*, user, buyer, nominations, data):
 
 @transaction.atomic
 def nomination_decline(*, user, nomination):
+    """Ministry staff decline a nomination still waiting (a scheduled one has its meeting)."""
     if not can(user, "decline", nomination):
         raise PermissionDenied
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if nomination.status != Nomination.Status.NOMINATED:
+        raise ValidationError({"status": [_("Only a nomination still waiting can be declined; this one is %(status)s.") % {
+            "status": nomination.get_status_display().lower()}]})
     nomination.status = Nomination.Status.DECLINED
     _by(user, nomination)
     nomination.save(update_fields=["status"])

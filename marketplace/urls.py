@@ -15,6 +15,7 @@ views_buyers_urls = [
     path("marketplace/meetings/", views_meetings.MeetingListView.as_view(), name="marketplace-meeting-list"),
     path("marketplace/meetings/<int:pk>/", views_meetings.meeting_detail, name="marketplace-meeting-detail"),
     path("marketplace/meetings/<int:pk>/outcome/", views_meetings.meeting_outcome, name="marketplace-meeting-outcome"),
+    path("marketplace/nominations/<int:pk>/decline/", views_meetings.nomination_decline, name="marketplace-nomination-decline"),
 ]
 
 urlpatterns = [

@@ -1,6 +1,6 @@
 """Business-matching meeting pages: the meetings of the user's scope (filters, XLSX), one
 meeting with the businesses, buyers and nominations it joined, the outcome ministry staff
-record."""
+record, and declining a nomination from a buyer's shortlist."""
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 
 from programs.models import Business
@@ -128,3 +128,17 @@ def meeting_outcome(request, meeting):
     return render(request, "marketplace/meetings/outcome_form.html", {
         "form": form, "meeting": meeting, "back": back, "title": _("Outcome of the meeting of %(date)s") % {"date": meeting.date.strftime("%d-%m-%Y")},
     }, status=400 if form.errors else 200)
+
+
+@require_POST
+@action_required("decline", Nomination.objects.select_related("business", "buyer"), lookup="pk")
+def nomination_decline(request, nomination):
+    """Ministry staff decline a business nominated for a buyer (from the buyer's shortlist)."""
+    try:
+        services.nomination_decline(user=request.user, nomination=nomination)
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The nomination of %(business)s is declined.") % {"business": nomination.business.name})
+    return redirect("marketplace-buyer-shortlist", nomination.buyer_id)
