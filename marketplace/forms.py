@@ -140,6 +140,18 @@ class ReviewBusinessForm(forms.Form):
         return data
 
 
+class SalesForm(forms.Form):
+    """A shop's sales in a month; a month reported again is corrected (the service says what
+    is refused: future months, negative amounts)."""
+
+    month = MonthField(label=_("Month"))
+    value = RupiahField(label=_("Sales (Rp)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].widget.attrs["max"] = timezone.localdate().strftime("%Y-%m")
+
+
 class MeetingOutcomeForm(forms.Form):
     """What came of a business-matching meeting (ministry staff); checked by the service."""
 
