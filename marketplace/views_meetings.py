@@ -39,6 +39,10 @@ def meetings_for(user, rows):
     )
 
 
+#: Businesses named per meeting in the list (the page of a meeting names them all).
+LISTED_BUSINESSES = 3
+
+
 class MeetingListView(XlsxListMixin, ActionRequiredMixin, FilterView):
     """The meetings of the user's scope, newest first; ``?format=xlsx`` downloads the filtered list."""
 
@@ -68,6 +72,8 @@ class MeetingListView(XlsxListMixin, ActionRequiredMixin, FilterView):
         today = timezone.localdate()
         for meeting in context["object_list"]:
             meeting.stage = MatchingMeetingFilterSet.stage_of(meeting, today)
+            meeting.shown = meeting.visible_businesses[:LISTED_BUSINESSES]
+            meeting.more = meeting.business_count - len(meeting.shown)
         return context
 
 

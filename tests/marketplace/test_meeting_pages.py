@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from marketplace.models import MatchingMeeting, Nomination
+from tests.factories import BusinessFactory
 
 from .meeting_helpers import BuyerFactory, MeetingFactory, xlsx_rows
 
@@ -110,3 +111,17 @@ def test_an_officer_sees_their_provinces_businesses_and_a_count_of_the_others(me
     assert "dan 1 IKM dari provinsi lain" in body
     assert "Catat hasilnya" not in body  # ministry staff record outcomes
     assert client.get(f"/marketplace/meetings/{meetings['kalsel'].pk}/").status_code == 404
+
+
+def test_the_list_names_up_to_three_businesses_and_counts_the_others(meetings, client, staff_user, officer, jabar, business_jabar, business_kalsel):
+    MeetingFactory(date=datetime.date(2020, 11, 2), businesses=[BusinessFactory(province=jabar, name=f"Anyaman {n}") for n in range(5)])
+    client.force_login(staff_user)
+    body = client.get("/marketplace/meetings/?date_from=2020-11-01&date_to=2020-11-30").content.decode()
+    assert listed_names(body) == "Anyaman 0, Anyaman 1, Anyaman 2 dan 2 lainnya"
+    client.force_login(officer)  # the joint meeting: their business named, the other province's counted
+    body = client.get("/marketplace/meetings/?stage=no-mou").content.decode()
+    assert listed_names(body) == f"{business_jabar.name} dan 1 lainnya"
+
+
+def listed_names(body):
+    return re.search(r'<div class="small text-muted text-break">([^<]*)</div>', body).group(1).strip()
