@@ -265,6 +265,7 @@ def commitment_filterset(request):
     for name in ("business", "buyer"):  # kept from a link, not offered (ids)
         fields[name].widget = forms.HiddenInput()
     countries = rows.order_by("buyer__country").values_list("buyer__country", "buyer__country_name").distinct()
+    fields["country"].label = _("Country")
     fields["country"].widget = forms.Select(choices=[("", _("All")), *((code, f"{name} ({code})") for code, name in countries)])
     return filterset
 

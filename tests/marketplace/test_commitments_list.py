@@ -89,3 +89,12 @@ def test_the_xlsx_holds_the_filtered_rows(commitments, client, request, role, qu
     assert list(frame["Nilai (Rp)"]) == [row.value_idr for row in rows]
     assert list(frame["Provinsi"]) == [row.business.province.name for row in rows]
     assert list(frame["Negara"]) == [row.buyer.country_name for row in rows]
+
+
+def test_on_a_phone_each_commitment_is_a_card_with_its_value(commitments, client, staff_user):
+    client.force_login(staff_user)
+    body = client.get("/marketplace/commitments/?status=held").content.decode()
+    block = body.split('id="commitment-cards"', 1)[1].split('<div class="d-none d-md-block', 1)[0]
+    rows = Commitment.objects.filter(status="held").order_by("-signed", "-id")[:25]
+    assert re.findall(r'<div class="text-nowrap fw-semibold">(Rp [\d.]+)</div>', block) == [f"Rp {row.value_idr:,}".replace(",", ".") for row in rows]
+    assert re.findall(r"· (Produk \d+) ·", block) == [row.product for row in rows]
