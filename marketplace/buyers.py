@@ -223,8 +223,13 @@ def nominations_schedule(*, user, buyer, nominations, data):
 
 @transaction.atomic
 def nomination_decline(*, user, nomination):
+    """Ministry staff decline a nomination still waiting (a scheduled one has its meeting)."""
     if not can(user, "decline", nomination):
         raise PermissionDenied
+    nomination = Nomination.objects.select_for_update().get(pk=nomination.pk)
+    if nomination.status != Nomination.Status.NOMINATED:
+        raise ValidationError({"status": [_("Only a nomination still waiting can be declined; this one is %(status)s.") % {
+            "status": nomination.get_status_display().lower()}]})
     nomination.status = Nomination.Status.DECLINED
     _by(user, nomination)
     nomination.save(update_fields=["status"])
@@ -317,7 +322,34 @@ def commitments_monitor(*, user):
         meetings=Count("pk"), signed=Count("pk", filter=Q(mou_signed=True)),
         mou_value=Coalesce(Sum("mou_value", filter=Q(mou_signed=True)), 0), realised=Coalesce(Sum("realised_value"), 0),
     )
-    return {"by_country": by_country, "by_sector": by_sector, "over_time": over_time, "by_province": by_province, "mous": mous}
+    return {"by_country": by_country, "by_sector": by_sector, "over_time": over_time, "by_province": by_province, "mous": mous,
+            "mous_by_province": mous_by_province(user=user, meetings=meetings)}
+
+
+def mous_by_province(*, user, meetings=None):
+    """Meetings, MoUs signed, MoU value and realised value per province of the businesses
+    taking part, among the meetings and businesses ``user`` may see. A meeting joining
+    businesses of several provinces counts once in each of them (so the provinces may add up
+    to more than the national figures, where it counts once)."""
+    meetings = MatchingMeeting.objects.visible_to(user) if meetings is None else meetings
+    # One row per (province, meeting): the distinct pairs of the meetings' businesses.
+    pairs = (
+        MatchingMeeting.businesses.through.objects
+        .filter(matchingmeeting__in=meetings, business__in=Business.objects.visible_to(user))
+        .values("business__province__code", "business__province__name", "matchingmeeting_id",
+                "matchingmeeting__mou_signed", "matchingmeeting__mou_value", "matchingmeeting__realised_value")
+        .distinct()
+    )
+    rows = {}
+    for pair in pairs:
+        row = rows.setdefault(pair["business__province__code"], {"code": pair["business__province__code"], "name": pair["business__province__name"],
+                                                                  "meetings": 0, "signed": 0, "mou_value": 0, "realised": 0})
+        signed = pair["matchingmeeting__mou_signed"]
+        row["meetings"] += 1
+        row["signed"] += int(signed)
+        row["mou_value"] += pair["matchingmeeting__mou_value"] if signed else 0
+        row["realised"] += pair["matchingmeeting__realised_value"]
+    return [rows[code] for code in sorted(rows)]
 
 
 def sectors_by_slug(slugs):

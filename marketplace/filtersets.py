@@ -1,10 +1,14 @@
 import django_filters
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Province, Regency, Sector
 from programs.scale import Scale
 
-from .models import Marketplace, Onboarding, OnboardingTarget, PartnerReport, SellerReview
+from .forms import DateInput
+from .models import Commitment, MatchingMeeting, Marketplace, Onboarding, OnboardingTarget, PartnerReport, SellerReview
 
 
 class MarketplaceFilterSet(django_filters.FilterSet):
@@ -71,3 +75,72 @@ class OnboardingTargetFilterSet(django_filters.FilterSet):
     class Meta:
         model = OnboardingTarget
         fields = ["year", "province", "marketplace"]
+
+
+# --- export buyer matching -------------------------------------------------------------------------
+
+
+class CommitmentFilterSet(django_filters.FilterSet):
+    """Serves the commitments monitor's list, its XLSX and ``/api/v1/export-commitments/``."""
+
+    province = django_filters.ModelChoiceFilter(field_name="business__province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"), empty_label=_("All"))
+    sector = django_filters.ModelChoiceFilter(field_name="business__sector", queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector"), empty_label=_("All"))
+    status = django_filters.ChoiceFilter(choices=Commitment.Status.choices, label=_("Status"), empty_label=_("All"))
+    country = django_filters.CharFilter(field_name="buyer__country", lookup_expr="iexact", label=_("Country code"))
+    business = django_filters.NumberFilter(field_name="business", label=_("Business"))
+    buyer = django_filters.NumberFilter(field_name="buyer", label=_("Buyer"))
+
+    class Meta:
+        model = Commitment
+        fields = ["province", "sector", "status", "country", "business", "buyer"]
+
+
+class MatchingMeetingFilterSet(django_filters.FilterSet):
+    """Serves the meetings list, its XLSX and ``/api/v1/matching-meetings/``. ``province``: the
+    meetings with a business of that province; ``stage``: where a meeting stands."""
+
+    class Stage(models.TextChoices):
+        UPCOMING = "upcoming", _("Still to come")
+        AWAITING = "awaiting", _("Held, outcome not recorded")
+        NO_MOU = "no-mou", _("Held, no MoU")
+        MOU = "mou", _("MoU signed")
+        REALISED = "realised", _("Value realised")
+
+    date_from = django_filters.DateFilter(field_name="date", lookup_expr="gte", label=_("From"), widget=DateInput)
+    date_to = django_filters.DateFilter(field_name="date", lookup_expr="lte", label=_("Until"), widget=DateInput)
+    stage = django_filters.ChoiceFilter(choices=Stage.choices, method="by_stage", label=_("Stage"), empty_label=_("All"))
+    mode = django_filters.ChoiceFilter(choices=MatchingMeeting.Mode.choices, label=_("Mode"), empty_label=_("All"))
+    facilitator = django_filters.ChoiceFilter(choices=MatchingMeeting.Facilitator.choices, label=_("Facilitator"), empty_label=_("All"))
+    province = django_filters.ModelChoiceFilter(queryset=Province.objects.all(), to_field_name="code", method="by_province", label=_("Province"), empty_label=_("All"))
+    mou_signed = django_filters.BooleanFilter(label=_("MoU signed"))
+    buyer = django_filters.NumberFilter(field_name="buyers", label=_("Buyer"))
+
+    class Meta:
+        model = MatchingMeeting
+        fields = ["date_from", "date_to", "stage", "mode", "facilitator", "province", "mou_signed", "buyer"]
+
+    @classmethod
+    def stage_of(cls, meeting, today):
+        """The stage a meeting is shown in (the first that applies, from the end)."""
+        if meeting.date > today:
+            return cls.Stage.UPCOMING
+        if meeting.realised_value:
+            return cls.Stage.REALISED
+        if meeting.mou_signed:
+            return cls.Stage.MOU
+        return cls.Stage.NO_MOU if meeting.outcome else cls.Stage.AWAITING
+
+    def by_stage(self, queryset, name, value):
+        today = timezone.localdate()
+        held = Q(date__lte=today)
+        return queryset.filter({
+            self.Stage.UPCOMING: Q(date__gt=today),
+            self.Stage.AWAITING: held & Q(outcome="", mou_signed=False, realised_value=0),
+            self.Stage.NO_MOU: held & Q(mou_signed=False) & ~Q(outcome="", realised_value=0),
+            self.Stage.MOU: Q(mou_signed=True),
+            self.Stage.REALISED: Q(realised_value__gt=0),
+        }[value])
+
+    def by_province(self, queryset, name, value):
+        # A subquery, not a join: one row per meeting.
+        return queryset.filter(pk__in=MatchingMeeting.businesses.through.objects.filter(business__province=value).values("matchingmeeting_id"))

@@ -138,3 +138,34 @@ class ReviewBusinessForm(forms.Form):
         data = dict(self.cleaned_data)
         data["nib"] = data["nib"] or None
         return data
+
+
+class SalesForm(forms.Form):
+    """A shop's sales in a month; a month reported again is corrected (the service says what
+    is refused: future months, negative amounts)."""
+
+    month = MonthField(label=_("Month"))
+    value = RupiahField(label=_("Sales (Rp)"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["month"].widget.attrs["max"] = timezone.localdate().strftime("%Y-%m")
+
+
+class MeetingOutcomeForm(forms.Form):
+    """What came of a business-matching meeting (ministry staff); checked by the service."""
+
+    outcome = forms.CharField(label=_("Outcome"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    follow_ups = forms.CharField(label=_("Follow-ups"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+    mou_signed = forms.BooleanField(label=_("MoU signed"), required=False)
+    mou_value = RupiahField(label=_("MoU value (Rp)"), required=False)
+    realised_value = RupiahField(label=_("Value realised (Rp)"), required=False)
+
+    FIELDS = ["outcome", "follow_ups", "mou_signed", "mou_value", "realised_value"]
+
+    def data_for_service(self):
+        data = {name: self.cleaned_data[name] for name in self.FIELDS}
+        for name in ("mou_value", "realised_value"):
+            if data[name] is None:
+                data[name] = 0
+        return data

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views, views_buyers, views_dashboard
+from . import views, views_buyers, views_dashboard, views_meetings, views_sales
 
 views_buyers_urls = [
     path("marketplace/buyers/", views_buyers.buyer_list, name="marketplace-buyer-list"),
@@ -12,6 +12,10 @@ views_buyers_urls = [
     path("marketplace/commitments/", views_buyers.commitments_monitor, name="marketplace-commitments"),
     path("marketplace/commitments/new/", views_buyers.commitment_create, name="marketplace-commitment-create"),
     path("marketplace/commitments/<int:pk>/edit/", views_buyers.commitment_edit, name="marketplace-commitment-edit"),
+    path("marketplace/meetings/", views_meetings.MeetingListView.as_view(), name="marketplace-meeting-list"),
+    path("marketplace/meetings/<int:pk>/", views_meetings.meeting_detail, name="marketplace-meeting-detail"),
+    path("marketplace/meetings/<int:pk>/outcome/", views_meetings.meeting_outcome, name="marketplace-meeting-outcome"),
+    path("marketplace/nominations/<int:pk>/decline/", views_meetings.nomination_decline, name="marketplace-nomination-decline"),
 ]
 
 urlpatterns = [
@@ -21,6 +25,8 @@ urlpatterns = [
     path("marketplace/shops/new/", views.onboarding_create, name="marketplace-onboarding-create"),
     path("marketplace/shops/<int:pk>/edit/", views.onboarding_edit, name="marketplace-onboarding-edit"),
     path("marketplace/shops/<int:pk>/confirm/", views.onboarding_confirm, name="marketplace-onboarding-confirm"),
+    path("marketplace/shops/<int:pk>/sales/", views_sales.sales_list, name="marketplace-onboarding-sales"),
+    path("marketplace/shops/<int:pk>/sales/save/", views_sales.sales_save, name="marketplace-onboarding-sales-save"),
     path("marketplace/marketplaces/", views.marketplace_list, name="marketplace-list"),
     path("marketplace/marketplaces/new/", views.marketplace_create, name="marketplace-create"),
     path("marketplace/marketplaces/<int:pk>/edit/", views.marketplace_edit, name="marketplace-edit"),

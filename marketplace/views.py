@@ -36,7 +36,26 @@ def _show_errors(form, error):
 # --- onboardings ------------------------------------------------------------------------------
 
 
-class OnboardingListView(ActionRequiredMixin, FilterView):
+class XlsxListMixin:
+    """A filtered list page (FilterView) whose ``?format=xlsx`` downloads the filtered rows
+    (at most XLSX_MAX_ROWS) through ``xlsx(rows)``; ``querystring`` is the filters without the page."""
+
+    def get(self, request, *args, **kwargs):
+        if request.GET.get("format") == "xlsx":
+            filterset = self.get_filterset(self.get_filterset_class())
+            rows = filterset.qs if filterset.is_valid() else self.get_queryset().none()
+            return self.xlsx(rows[:XLSX_MAX_ROWS])
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        context["querystring"] = query.urlencode()
+        return context
+
+
+class OnboardingListView(XlsxListMixin, ActionRequiredMixin, FilterView):
     """The shops of the user's scope, filtered; ``?format=xlsx`` downloads them."""
 
     model = Onboarding
@@ -54,12 +73,8 @@ class OnboardingListView(ActionRequiredMixin, FilterView):
             return filterset
         return scope_place_filters(filterset, self.request.user, self.request.GET.get("province"))
 
-    def get(self, request, *args, **kwargs):
-        if request.GET.get("format") == "xlsx":
-            filterset = self.get_filterset(self.get_filterset_class())
-            rows = filterset.qs if filterset.is_valid() else self.get_queryset().none()
-            return _onboardings_xlsx(rows[:XLSX_MAX_ROWS])
-        return super().get(request, *args, **kwargs)
+    def xlsx(self, rows):
+        return _onboardings_xlsx(rows)
 
     def get_template_names(self):
         if self.request.htmx and not self.request.htmx.boosted:
@@ -68,9 +83,6 @@ class OnboardingListView(ActionRequiredMixin, FilterView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        query = self.request.GET.copy()
-        query.pop("page", None)
-        context["querystring"] = query.urlencode()
         context["may_add"] = can(self.request.user, "add", Onboarding)
         context["may_confirm"] = can(self.request.user, "confirm", Onboarding)
         context["waiting"] = SellerReview.objects.visible_to(self.request.user).pending().count() if can(self.request.user, "view", SellerReview) else 0

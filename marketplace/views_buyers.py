@@ -6,20 +6,24 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from programs.models import Business, Sector
-from programs.policy import can
+from programs.pagination import CappedCountPaginator
+from programs.policy import MINISTRY, can
+from programs.roles import role_of
 from programs.tables import table_xlsx
 from programs.views.mixins import action_required
 
 from . import buyers as services
+from .filtersets import CommitmentFilterSet
 from .forms import DateInput
 from .models import Buyer, Commitment, MatchingMeeting, Nomination
-from .views import XLSX, _show_errors
+from .views import XLSX, XLSX_MAX_ROWS, _show_errors
 
 
 # --- forms ---------------------------------------------------------------------------------------------
@@ -223,6 +227,7 @@ def _commitment_form(request, *, instance):
 def monitor_tables(figures):
     """The monitor's tables in the shape of :func:`programs.tables.table_xlsx`, keyed for ``?table=``."""
     rupiah, count, text = "rupiah", "int", "text"
+    meetings = reverse("marketplace-meeting-list")
     return {
         "country": {"title": _("Held commitments by buyer's country"), "columns": [(_("Country"), text), (_("Commitments"), count), (_("Value (Rp)"), rupiah)],
                     "rows": [[row["buyer__country_name"], row["count"], row["value_idr"]] for row in figures["by_country"]]},
@@ -234,17 +239,63 @@ def monitor_tables(figures):
                                                                         (_("Resumed (Rp)"), rupiah), (_("Realised (Rp)"), rupiah), (_("Cancelled (Rp)"), rupiah)],
                      "rows": [[row["business__province__name"], row["held"], row["renegotiating"], row["resumed"], row["realised"], row["cancelled"]]
                               for row in figures["by_province"]]},
-        "mou": {"title": _("Business matching: MoUs signed and realised"), "columns": [(_("Meetings"), count), (_("MoUs signed"), count),
-                                                                                     (_("MoU value (Rp)"), rupiah), (_("Realised (Rp)"), rupiah)],
-                "rows": [[figures["mous"]["meetings"], figures["mous"]["signed"], figures["mous"]["mou_value"], figures["mous"]["realised"]]]},
+        "mou": {"title": _("Business matching: MoUs signed and realised"),
+                "columns": [(_("Province"), text), (_("Meetings"), count), (_("MoUs signed"), count), (_("MoU value (Rp)"), rupiah), (_("Realised (Rp)"), rupiah)],
+                "rows": [*([row["name"], row["meetings"], row["signed"], row["mou_value"], row["realised"]] for row in figures["mous_by_province"]),
+                         [_("Indonesia (each meeting once)"), figures["mous"]["meetings"], figures["mous"]["signed"], figures["mous"]["mou_value"], figures["mous"]["realised"]]],
+                "links": [*(f"{meetings}?province={row['code']}" for row in figures["mous_by_province"]), meetings],
+                "note": _("A meeting with businesses of several provinces counts in each of those provinces, so the provinces may add up to more than "
+                          "the national total, where each meeting counts once.")},
     }
+
+
+#: Rows of the monitor's list of commitments on a page.
+COMMITMENTS_PER_PAGE = 25
+
+
+def commitment_filterset(request):
+    """The monitor's list of commitments: the user's scope, filtered (province for ministry
+    staff; officers and owners have one), the buyers' countries to choose from."""
+    user = request.user
+    rows = Commitment.objects.visible_to(user).select_related("business__province", "business__sector", "buyer").order_by("-signed", "-id")
+    filterset = CommitmentFilterSet(request.GET, queryset=rows)
+    fields = filterset.form.fields
+    if role_of(user) not in MINISTRY:
+        fields.pop("province")
+    for name in ("business", "buyer"):  # kept from a link, not offered (ids)
+        fields[name].widget = forms.HiddenInput()
+    countries = rows.order_by("buyer__country").values_list("buyer__country", "buyer__country_name").distinct()
+    fields["country"].label = _("Country")
+    fields["country"].widget = forms.Select(choices=[("", _("All")), *((code, f"{name} ({code})") for code, name in countries)])
+    return filterset
+
+
+def _commitments_xlsx(rows):
+    rupiah, text = "rupiah", "text"
+    table = {
+        "title": _("Export commitments"),
+        "columns": [(_("Business"), text), (_("NIB"), text), (_("Province"), text), (_("Sector"), text), (_("Buyer"), text), (_("Country"), text),
+                    (_("Product"), text), (_("HS code"), text), (_("Signed on"), text), (_("Status"), text), (_("Status since"), text),
+                    (_("Value (Rp)"), rupiah), (_("Value realised (Rp)"), rupiah)],
+        "rows": [[row.business.name, row.business.nib or "", row.business.province.name, row.business.sector.name, row.buyer.company, row.buyer.country_name,
+                  row.product, row.hs_code, row.signed.strftime("%d-%m-%Y"), row.get_status_display(), row.status_date.strftime("%d-%m-%Y"),
+                  row.value_idr, row.value_realised] for row in rows],
+    }
+    response = HttpResponse(table_xlsx(table), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="komitmen-ekspor.xlsx"'
+    return response
 
 
 @require_GET
 @action_required("view", Commitment)
 def commitments_monitor(request):
-    """Held commitments by country and sector, value resumed and realised by month, MoUs, per
-    province; ``?table=<key>&format=xlsx`` downloads one table."""
+    """Held commitments by country and sector, value resumed and realised by month, MoUs per
+    province, and the commitments themselves (filtered, paginated); ``?table=<key>&format=xlsx``
+    downloads one table, ``?table=commitments&format=xlsx`` the filtered list."""
+    filterset = commitment_filterset(request)
+    commitments = filterset.qs if filterset.is_valid() else Commitment.objects.none()
+    if request.GET.get("format") == "xlsx" and request.GET.get("table") == "commitments":
+        return _commitments_xlsx(commitments[:XLSX_MAX_ROWS])
     tables = monitor_tables(services.commitments_monitor(user=request.user))
     if request.GET.get("format") == "xlsx":
         table = tables.get(request.GET.get("table", ""))
@@ -255,7 +306,12 @@ def commitments_monitor(request):
         return response
     for table in tables.values():
         kinds = [kind for _header, kind in table["columns"]]
-        table["cells"] = [list(zip(row, kinds)) for row in table["rows"]]
-    commitments = Commitment.objects.visible_to(request.user).select_related("business__province", "buyer")[:50]
+        links = table.get("links") or [None] * len(table["rows"])
+        table["cells"] = [(list(zip(row, kinds)), link) for row, link in zip(table["rows"], links)]
+    page = CappedCountPaginator(commitments, COMMITMENTS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(request, "marketplace/buyers/monitor.html", {
-        "tables": tables, "commitments": commitments, "may_add": can(request.user, "add", Commitment), "may_view_buyers": can(request.user, "view", Buyer)})
+        "tables": tables, "filter": filterset, "page_obj": page, "commitments": page.object_list, "querystring": query.urlencode(),
+        "may_add": can(request.user, "add", Commitment), "may_view_buyers": can(request.user, "view", Buyer),
+        "may_view_meetings": can(request.user, "view", MatchingMeeting)})

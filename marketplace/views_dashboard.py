@@ -36,8 +36,9 @@ def _year(request, user):
 
 
 def tables(user, year):
-    """The dashboard's tables ``{name: {"title", "columns", "rows"}}`` (programs.tables) and
-    the targets with their pace; cached per scope until the next refresh."""
+    """The dashboard's tables ``{name: {"title", "columns", "rows"}}`` (programs.tables, every
+    one a download), the targets with their pace, and businesses onboarded per province id
+    (for the map); cached per scope until the next refresh."""
     names = {
         "province": dict(Province.objects.values_list("pk", "name")),
         "marketplace": dict(Marketplace.objects.values_list("pk", "name")),
@@ -51,8 +52,6 @@ def tables(user, year):
         ("sector", _("By sector"), _("Sector")), ("scale", _("By scale"), _("Scale")),
     ):
         grouped[field] = figures.by(user, year, field)
-        if field == "province":
-            result["province-ids"] = {key: businesses for key, _shops, businesses in grouped[field]}
         result[field] = {"title": title, "columns": [(header, "text"), *counts],
                          "rows": [[str(names[field].get(key, key)), businesses, shops] for key, shops, businesses in grouped[field]]}
     pace = figures.targets_with_pace(user, year, by_province=grouped["province"], by_marketplace=grouped["marketplace"])
@@ -79,7 +78,8 @@ def tables(user, year):
             "rows": [[row["name"] or _("Without a partner"), row["attendees"], row["within_30"], row["within_90"], row["rate_30"], row["rate_90"]]
                      for row in figures.conversion(user, year, group)],
         }
-    return result, pace
+    by_province_id = {key: businesses for key, _shops, businesses in grouped["province"]}
+    return result, pace, by_province_id
 
 
 def _map(businesses_by_province):
@@ -101,10 +101,10 @@ def _target_label(target):
 def dashboard(request):
     year, years = _year(request, request.user)
     scope = "all" if role_of(request.user) in MINISTRY else province_id_of(request.user)
-    data, pace = pagecache.cached(figures.NAMESPACE, ("dashboard", scope, year, get_language()), lambda: tables(request.user, year))
+    data, pace, by_province_id = pagecache.cached(figures.NAMESPACE, ("dashboard", 2, scope, year, get_language()), lambda: tables(request.user, year))
     wanted = request.GET.get("table", "")
     if request.GET.get("format") == "xlsx":
-        if wanted not in data or wanted == "province-ids":
+        if wanted not in data:
             raise Http404
         response = HttpResponse(table_xlsx(data[wanted], subtitle=str(year)), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="onboarding-{wanted}-{year}.xlsx"'
@@ -121,7 +121,7 @@ def dashboard(request):
         "name": name, "title": data[name]["title"], "columns": data[name]["columns"], "wide": name in ("targets", "month", "province", "sector"),
         "rows": [list(zip(row, [kind for _header, kind in data[name]["columns"]])) for row in data[name]["rows"]],
     } for name in order]
-    chart["map"] = _map(data["province-ids"])
+    chart["map"] = _map(by_province_id)
     chart["labels"].update({"map": _("Businesses onboarded"), "merged": _("Together with")})
     return render(request, "marketplace/dashboard.html", {
         "year": year, "years": years, "cards": cards, "national": national, "pace": pace, "chart": chart,

@@ -9,9 +9,10 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from programs.api.base import ScopedCreateReadViewSet, ScopedModelViewSet
-from programs.models import Business, Province, Sector
+from programs.models import Business, Sector
 
 from .. import buyers as services
+from ..filtersets import CommitmentFilterSet, MatchingMeetingFilterSet
 from ..models import MONEY_LIMIT, Buyer, Commitment, MatchingMeeting, Nomination
 
 RUPIAH = {"min_value": 0, "max_value": MONEY_LIMIT * 100}
@@ -59,30 +60,6 @@ class BuyerFilterSet(django_filters.FilterSet):
 
     def by_hs_code(self, queryset, name, value):
         return queryset.filter(hs_codes__contains=[str(value).strip()[:10]])
-
-
-class CommitmentFilterSet(django_filters.FilterSet):
-    province = django_filters.ModelChoiceFilter(field_name="business__province", queryset=Province.objects.all(), to_field_name="code", label=_("Province"))
-    sector = django_filters.ModelChoiceFilter(field_name="business__sector", queryset=Sector.objects.all(), to_field_name="slug", label=_("Sector"))
-    status = django_filters.ChoiceFilter(choices=Commitment.Status.choices, label=_("Status"))
-    country = django_filters.CharFilter(field_name="buyer__country", lookup_expr="iexact", label=_("Country code"))
-    business = django_filters.NumberFilter(field_name="business", label=_("Business"))
-    buyer = django_filters.NumberFilter(field_name="buyer", label=_("Buyer"))
-
-    class Meta:
-        model = Commitment
-        fields = ["province", "sector", "status", "country", "business", "buyer"]
-
-
-class MatchingMeetingFilterSet(django_filters.FilterSet):
-    mode = django_filters.ChoiceFilter(choices=MatchingMeeting.Mode.choices, label=_("Mode"))
-    facilitator = django_filters.ChoiceFilter(choices=MatchingMeeting.Facilitator.choices, label=_("Facilitator"))
-    mou_signed = django_filters.BooleanFilter(label=_("MoU signed"))
-    buyer = django_filters.NumberFilter(field_name="buyers", label=_("Buyer"))
-
-    class Meta:
-        model = MatchingMeeting
-        fields = ["mode", "facilitator", "mou_signed", "buyer"]
 
 
 class NominationFilterSet(django_filters.FilterSet):
