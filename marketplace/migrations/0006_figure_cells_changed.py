@@ -13,7 +13,10 @@ CREATE TABLE marketplace_onboarding_changed (
     PRIMARY KEY (month, province_id, marketplace_id)
 );
 
-CREATE OR REPLACE FUNCTION marketplace_onboarding_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION marketplace_onboarding_changed() RETURNS trigger LANGUAGE plpgsql
+-- Whatever join methods the writing statement's transaction turned off (settle_shops updates
+-- by primary key), the old and new rows are joined by hash or merge here.
+SET enable_hashjoin = on SET enable_mergejoin = on AS $$
 BEGIN
     -- EXECUTE, not static SQL: a static statement's plan is cached for the session, made for
     -- the transition tables of the first call (an upsert updating no row, say) and then
