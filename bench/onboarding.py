@@ -9,7 +9,8 @@ Prints:
   and scale) and from the columns the portal reads — and whether the totals agree;
 - the refresh after a report of one province, marketplace and month (only that cell);
 - median / p95 and queries of the dashboard (staff and an officer), from the cache and
-  computed (cache cleared before each request) — target p95 ≤ 100 ms, queries constant.
+  computed (cache cleared before each request), and of its API (figures by each grouping,
+  targets with their pace) — target p95 ≤ 100 ms, queries constant.
 
 Run: scripts/bench.sh bench/onboarding.py [--businesses 2500000] [--onboardings 10000000] [--runs 30]
 """
@@ -138,6 +139,12 @@ def main():
             samples.append((time.perf_counter() - started) * 1000)
         samples.sort()
         print(f"dashboard 2021, computed (cache cleared) [{who}]: median {samples[len(samples) // 2]:.1f} ms, max {samples[-1]:.1f} ms")
+        for grouping in ("month", "province", "marketplace", "sector", "scale"):
+            url = f"/api/v1/onboarding-figures/?year=2021&by={grouping}"
+            median, p95, queries = time_requests(client, url, runs=args.runs)
+            report(f"API onboarding-figures by {grouping} [{who}]", median, p95, queries, 100)
+        median, p95, queries = time_requests(client, "/api/v1/onboarding-targets/?year=2021", runs=args.runs)
+        report(f"API onboarding-targets 2021 with pace [{who}]", median, p95, queries, 100)
 
 
 if __name__ == "__main__":

@@ -335,7 +335,7 @@ def write(rows, *, report, user):
 
 def _queue(waiting, *, report):
     """The rows to confirm, copied in at once: a seller's row still waiting from an earlier
-    report is replaced. A row's province is its regency's, else its candidates' one province,
+    report is replaced (left as it is when the same report comes again). A row's province is its regency's, else its candidates' one province,
     else the uploader's."""
     now = timezone.now()
     candidates = waiting["candidates"].explode().dropna().astype("int64")
@@ -365,10 +365,18 @@ def _queue(waiting, *, report):
         cursor.execute("DROP TABLE IF EXISTS review_stage")
         cursor.execute(f"CREATE TEMP TABLE review_stage ON COMMIT DROP AS SELECT {columns} FROM marketplace_sellerreview WITH NO DATA")
         _copy(cursor, "review_stage", frame, texts=["seller_key", "seller_id", "name", "nib", "phone", "shop_name", "shop_url"])
+        # A seller still waiting is replaced by this row, unless the row says the same for the
+        # same month (the same report again): then the waiting row is left as it is.
+        replaced = [column for column in frame.columns if column not in ("marketplace_id", "seller_key", "state", "created_at")]
+        compared = [column for column in replaced if column not in ("report_id", "row")]
         cursor.execute(
-            "DELETE FROM marketplace_sellerreview r USING review_stage s WHERE r.marketplace_id = s.marketplace_id AND r.seller_key = s.seller_key AND r.state = 'pending'"
+            f"""INSERT INTO marketplace_sellerreview AS r ({columns}) SELECT {columns} FROM review_stage
+                ON CONFLICT (marketplace_id, seller_key) WHERE state = 'pending' DO UPDATE SET
+                    {", ".join(f"{column} = EXCLUDED.{column}" for column in replaced)}, created_at = EXCLUDED.created_at
+                WHERE ({", ".join("r." + column for column in compared)}) IS DISTINCT FROM ({", ".join("EXCLUDED." + column for column in compared)})
+                   OR (SELECT month FROM marketplace_partnerreport WHERE id = r.report_id) IS DISTINCT FROM %s""",
+            [report.month],
         )
-        cursor.execute(f"INSERT INTO marketplace_sellerreview ({columns}) SELECT {columns} FROM review_stage")
 
 
 # --- the job ----------------------------------------------------------------------------------

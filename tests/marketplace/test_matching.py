@@ -9,7 +9,7 @@ from marketplace.models import Onboarding, SellerReview
 from programs.models import Regency
 from tests.factories import BusinessFactory
 
-from .conftest import run_report, seller
+from .conftest import HEADERS, run_report, seller
 
 
 @pytest.mark.parametrize("raw", ["081234567890", "0812-3456-7890", "+62 812 3456 7890", "62812 3456 7890", "812.3456.7890", "0062 812-3456-7890"])
@@ -102,6 +102,19 @@ def test_a_row_matching_nothing_waits_in_the_queue(admin_user, registry, kalsel)
     review = SellerReview.objects.get()
     assert record.rows_queued == 1 and review.reason == "no-match" and review.province == kalsel
     assert review.phone == "+6289999999999"
+
+
+def test_a_waiting_seller_waits_once_and_takes_the_latest_report(admin_user, registry, kalsel):
+    import datetime
+
+    row = seller(name="Toko Tak Dikenal", regency="63.71", phone="0899 9999 9999", sales="100.000")
+    first = run_report(admin_user, [row])
+    waiting = SellerReview.objects.get()
+    run_report(admin_user, [row])  # the same report again: the waiting row is left as it is
+    assert list(SellerReview.objects.values_list("pk", "report", "created_at")) == [(waiting.pk, first.pk, waiting.created_at)]
+    august = run_report(admin_user, [{**row, HEADERS["sales"]: "250.000"}], month=datetime.date(2020, 8, 1))
+    replaced = SellerReview.objects.get()  # still one row, now the latest report's
+    assert (replaced.report_id, replaced.sales, replaced.report.month) == (august.pk, 250_000, datetime.date(2020, 8, 1))
 
 
 def test_matching_takes_a_constant_number_of_queries(admin_user, registry, django_assert_max_num_queries):
