@@ -28,6 +28,7 @@ from _common import connection  # noqa: F401  (sets Django up)
 from django.core.files import File
 from django.core.management import call_command
 
+from marketplace.figures import settle_shops
 from marketplace.models import Marketplace, PartnerReport, SellerReview
 from programs.models import Business
 
@@ -128,10 +129,15 @@ def main():
     admin = bench_user("bench.partner.admin", "ministry-admin")
     # A clean slate for this marketplace: the first import adds every shop.
     with connection.cursor() as cursor:
+        # Removed in SQL, so the businesses' first shops are settled here (the portal's own
+        # deletions go through the model, whose signal does it).
+        cursor.execute("DROP TABLE IF EXISTS bench_removed")
+        cursor.execute("CREATE TEMP TABLE bench_removed AS SELECT business_id FROM marketplace_onboarding WHERE marketplace_id = %s", [marketplace.pk])
         cursor.execute("DELETE FROM marketplace_sellerreview WHERE marketplace_id = %s", [marketplace.pk])
         cursor.execute("DELETE FROM marketplace_onboardingsales WHERE onboarding_id IN (SELECT id FROM marketplace_onboarding WHERE marketplace_id = %s)", [marketplace.pk])
         cursor.execute("DELETE FROM marketplace_onboarding WHERE marketplace_id = %s", [marketplace.pk])
         cursor.execute("DELETE FROM marketplace_sellerdecision WHERE marketplace_id = %s", [marketplace.pk])
+        settle_shops(businesses_sql="business_id IN (SELECT business_id FROM bench_removed)")
         cursor.execute("VACUUM ANALYZE marketplace_onboarding")
     folder = tempfile.mkdtemp(prefix="bench-partner-")
     june, july = os.path.join(folder, "laporan-juni.csv"), os.path.join(folder, "laporan-juli.csv")

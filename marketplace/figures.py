@@ -188,7 +188,8 @@ def settle_shops(business_ids=None, *, businesses_sql=None, params=None, copied=
         if not params["business_ids"]:
             return 0
     columns, join = AS_WRITTEN if copied else FROM_REGISTRY
-    with connection.cursor() as cursor:
+    # One transaction (the caller's, if any): the temporary table lives until its commit.
+    with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(SETTLE_SQL.format(businesses=businesses_sql, business_columns=columns, business_join=join), params or {})
         cursor.execute(SETTLE_UPDATE_SQL)
         changed = cursor.rowcount
