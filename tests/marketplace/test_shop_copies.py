@@ -86,3 +86,12 @@ def test_a_partner_report_with_an_earlier_date_moves_the_first_shop(admin_user):
     assert (shops.sector_id, shops.scale, shops.province_id) == (business.sector_id, business.scale, business.province_id)
     figures.refresh()
     assert new_businesses(month=datetime.date(2020, 4, 1)) == 1 and new_businesses(month=datetime.date(2020, 6, 1)) == 0
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_shop_saved_outside_a_transaction_is_settled_too():
+    # The admin, a shell or a script save without a surrounding transaction; the settling
+    # needs one for its temporary table and opens its own.
+    business = BusinessFactory(province=province("32"))
+    shop(business, "shopee", datetime.date(2020, 8, 1))
+    assert firsts(business) == ["shopee"]
