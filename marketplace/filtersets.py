@@ -141,6 +141,6 @@ class MatchingMeetingFilterSet(django_filters.FilterSet):
             self.Stage.REALISED: Q(realised_value__gt=0),
         }[value])
 
-    def by_province(self, queryset, name, value):
+    def by_province(self, queryset, name, value: str):  # a Province; the hint tells the API schema its parameter is a (code) string
         # A subquery, not a join: one row per meeting.
         return queryset.filter(pk__in=MatchingMeeting.businesses.through.objects.filter(business__province=value).values("matchingmeeting_id"))

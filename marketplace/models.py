@@ -120,7 +120,10 @@ class Onboarding(models.Model):
     first_shop = models.BooleanField(_("the business's first shop"), default=False, db_default=False, editable=False)
     #: The partner's own id of the seller, when a report gave one.
     seller_id = models.CharField(_("partner's seller ID"), max_length=64, blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+", db_index=False)
+    # Users are deactivated, never deleted: no database check of the recorder for each of a
+    # partner report's million shops (checked one by one at commit).
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("recorded by"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                   db_index=False, db_constraint=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
