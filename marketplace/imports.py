@@ -260,7 +260,7 @@ def write(rows, *, report, user):
     created = updated = 0
     if not matched.empty:
         stage = pd.DataFrame({
-            "business_id": matched["business_id"].astype("int64"), "province_id": matched["business_province_id"].astype("int64"),
+            "business_id": matched["business_id"].astype("int64"),
             "shop_name": matched["shop_name"], "shop_url": matched["shop_url"], "onboarded": matched["onboarded"].map(lambda value: value.isoformat()),
             "status": matched["status"], "products_listed": matched["products_listed"].astype("int64"), "seller_id": matched["seller_id"],
             "sales": matched["sales"].astype("string").fillna(""),
@@ -271,7 +271,7 @@ def write(rows, *, report, user):
             # Dropped at commit; two reports applied in one transaction (tests, a command) reuse the name.
             cursor.execute("DROP TABLE IF EXISTS onboarding_stage")
             cursor.execute(
-                "CREATE TEMP TABLE onboarding_stage (business_id bigint, province_id bigint, shop_name text, shop_url text, onboarded date, "
+                "CREATE TEMP TABLE onboarding_stage (business_id bigint, shop_name text, shop_url text, onboarded date, "
                 "status text, products_listed integer, seller_id text, sales bigint) ON COMMIT DROP"
             )
             _copy(cursor, "onboarding_stage", stage)

@@ -137,7 +137,8 @@ def onboarding_save(*, user, business, marketplace, data, instance=None):
         raise ValidationError({"business": _("You may only record shops of businesses of your own province.")
                                if role_of(user) != Role.OWNER else _("You may only add shops of your own businesses.")})
     onboarding = instance or Onboarding(created_by=user)
-    onboarding.business, onboarding.marketplace, onboarding.province_id = business, marketplace, business.province_id
+    # The province, sector and scale are the business's, copied by Onboarding.save().
+    onboarding.business, onboarding.marketplace = business, marketplace
     for name, value in data.items():
         if name not in ONBOARDING_FIELDS:
             raise ValueError(f"onboarding_save() got an unknown field {name!r}")
@@ -212,7 +213,7 @@ def _remember(user, review, business):
 def _apply_review(user, review, business):
     """The row's shop for ``business`` (created, or updated from the row)."""
     onboarding = Onboarding.objects.filter(business=business, marketplace=review.marketplace).first() or Onboarding(
-        business=business, marketplace=review.marketplace, province_id=business.province_id, created_by=user, source=Onboarding.Source.PARTNER,
+        business=business, marketplace=review.marketplace, created_by=user, source=Onboarding.Source.PARTNER,
     )
     onboarding.shop_name, onboarding.onboarded = review.shop_name, review.onboarded
     onboarding.shop_url = review.shop_url or onboarding.shop_url
