@@ -97,7 +97,10 @@ class Onboarding(models.Model):
         INACTIVE = "inactive", _("Inactive")
 
     business = models.ForeignKey(Business, verbose_name=_("business"), on_delete=models.CASCADE, related_name="marketplace_onboardings", db_index=False)
-    marketplace = models.ForeignKey(Marketplace, verbose_name=_("marketplace"), on_delete=models.PROTECT, related_name="onboardings", db_index=False)
+    # Marketplaces are deactivated, never deleted (PROTECT): no database check of the
+    # marketplace for each of a partner report's million shops, one by one at commit.
+    marketplace = models.ForeignKey(Marketplace, verbose_name=_("marketplace"), on_delete=models.PROTECT, related_name="onboardings", db_index=False,
+                                    db_constraint=False)
     #: The business's province, kept here for scoping and for grouping without a join. Like the
     #: sector below, a copy of the business's (kept by settle_shops): the database checks the
     #: business's, not each of a report's million copies again.
@@ -107,7 +110,8 @@ class Onboarding(models.Model):
     onboarded = models.DateField(_("onboarded on"))
     source = models.CharField(_("how it came about"), max_length=10, choices=Source.choices)
     # Links "up" to programs are declared here, never on programs (DESIGN.md).
-    event = models.ForeignKey(Event, verbose_name=_("workshop"), null=True, blank=True, on_delete=models.SET_NULL, related_name="marketplace_onboardings")
+    event = models.ForeignKey(Event, verbose_name=_("workshop"), null=True, blank=True, on_delete=models.SET_NULL, related_name="marketplace_onboardings",
+                              db_index=False)
     status = models.CharField(_("status"), max_length=16, choices=Status.choices, default=Status.REGISTERED)
     products_listed = models.PositiveIntegerField(_("products listed"), default=0, validators=[MaxValueValidator(10_000_000)])
     confirmed = models.BooleanField(_("confirmed"), default=True, help_text=_("Shops added by their owners stay unconfirmed until an officer checks them."))
@@ -150,6 +154,8 @@ class Onboarding(models.Model):
             models.Index(fields=["onboarded"], name="onboarding_month"),
             # The officer's queue of shops added by owners.
             models.Index(fields=["province"], condition=Q(confirmed=False), name="onboarding_unconfirmed"),
+            # The shops a workshop led to (most have none: partner reports name no workshop).
+            models.Index(fields=["event"], condition=Q(event__isnull=False), name="onboarding_workshop"),
         ]
 
     def __str__(self):
@@ -175,12 +181,15 @@ class OnboardingSalesQuerySet(ScopedQuerySet):
 class OnboardingSales(models.Model):
     """Sales of one shop in one month, as reported (whole rupiah)."""
 
-    onboarding = models.ForeignKey(Onboarding, verbose_name=_("onboarding"), on_delete=models.CASCADE, related_name="sales")
+    # Shops are removed through the model, which removes their sales first (CASCADE); the
+    # unique constraint below is the index. No database check of the shop for each of a
+    # report's sales figures, one by one at commit.
+    onboarding = models.ForeignKey(Onboarding, verbose_name=_("onboarding"), on_delete=models.CASCADE, related_name="sales", db_index=False, db_constraint=False)
     month = models.DateField(_("month"), help_text=_("The first day of the month."))
     value = models.BigIntegerField(_("sales (Rp)"), validators=[MinValueValidator(0), MaxValueValidator(MONEY_LIMIT)])
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], no_db_index=["onboarding"], user_db_constraint=False)
     objects = OnboardingSalesQuerySet.as_manager()
 
     class Meta:
@@ -253,12 +262,18 @@ class SellerReview(models.Model):
         MATCHED = "matched", _("Matched")
         REJECTED = "rejected", _("Rejected")
 
-    report = models.ForeignKey(PartnerReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="reviews")
-    marketplace = models.ForeignKey(Marketplace, verbose_name=_("marketplace"), on_delete=models.PROTECT, related_name="+")
+    # A report queues up to a million rows at once. Its references are to rows never deleted
+    # in the database (reports and marketplaces, provinces and regencies: PROTECT, or CASCADE
+    # through the model), so they are not checked once per row at commit; the queue is
+    # searched by province and state (``review_queue``), not by regency.
+    report = models.ForeignKey(PartnerReport, verbose_name=_("report"), on_delete=models.CASCADE, related_name="reviews", db_constraint=False)
+    marketplace = models.ForeignKey(Marketplace, verbose_name=_("marketplace"), on_delete=models.PROTECT, related_name="+", db_constraint=False)
     seller_key = models.CharField(_("seller key"), max_length=200)
     row = models.PositiveIntegerField(_("row"))
-    province = models.ForeignKey(Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    regency = models.ForeignKey(Regency, verbose_name=_("regency or city"), null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    province = models.ForeignKey(Province, verbose_name=_("province"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                 db_index=False, db_constraint=False)
+    regency = models.ForeignKey(Regency, verbose_name=_("regency or city"), null=True, blank=True, on_delete=models.PROTECT, related_name="+",
+                                db_index=False, db_constraint=False)
     seller_id = models.CharField(_("partner's seller ID"), max_length=64, blank=True)
     name = models.CharField(_("business name"), max_length=200)
     nib = models.CharField(_("NIB"), max_length=13, blank=True)
