@@ -16,6 +16,8 @@ import time
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -108,7 +110,9 @@ def _url(value):
 
 #: The shape nearly every shop address has (``https://www.tokopedia.com/nama-toko``), checked
 #: for the whole column at once; the others go through Django's URLValidator one by one.
-_PLAIN_URL = r"^https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::[0-9]{1,5})?(?:[/?#][^\s]*)?$"
+#: (The path is printable ASCII — any other goes to URLValidator —, which keeps the pattern one
+#: Arrow runs over the column; with ``\s`` in it pandas would test each row in Python.)
+_PLAIN_URL = r"^https?://(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24}(?::[0-9]{1,5})?(?:[/?#][!-~]*)?$"
 
 
 def _urls(cells):
@@ -138,6 +142,31 @@ def _regencies():
     return by_key
 
 
+class _Parsed:
+    """A column parsed once per distinct cell (dates, codes and amounts repeat down a column);
+    what is asked of the parsed values is answered once per distinct value too, and spread
+    over the rows by the cells' codes. ``parse(None)`` answers the empty cells."""
+
+    def __init__(self, series, parse):
+        keys = series.astype(object).where(series.notna(), None)
+        self.codes, uniques = pd.factorize(keys, use_na_sentinel=True)  # -1, the last value: the empty cells
+        self.parsed = [parse(value) for value in uniques] + [parse(None)]
+        self.index = series.index
+
+    def values(self):
+        values = np.empty(len(self.parsed), dtype=object)
+        values[:] = self.parsed
+        return pd.Series(values[self.codes], index=self.index, dtype=object)
+
+    def where(self, test):
+        """A boolean array: the rows whose parsed value passes ``test``."""
+        return np.array([bool(test(value)) for value in self.parsed], dtype=bool)[self.codes]
+
+    def derive(self, function, dtype):
+        """A Series of ``function(parsed value)``, of ``dtype`` (``"Int64"`` keeps the missing ones)."""
+        return pd.Series(pd.array([function(value) for value in self.parsed], dtype=dtype).take(self.codes), index=self.index)
+
+
 def check(frame, *, report):
     """Parse and check every row: ``(rows, errors)`` where ``rows`` is a DataFrame of typed,
     normalised values (every row, with errors or not) and ``errors`` a list of
@@ -157,7 +186,9 @@ def check(frame, *, report):
     flag(shop_name.str.len() > 200, "shop_name", _("At most 200 characters."))
     flag(seller_id.str.len() > 64, "seller_id", _("At most 64 characters."))
 
-    nib = text("nib").str.replace(r"\.0$", "", regex=True).str.replace(r"[\s.-]", "", regex=True)
+    # Spaces (also the no-break one Excel writes), dots and dashes go. The class is written
+    # with the characters themselves: pandas hands it to Arrow then, not to Python row by row.
+    nib = text("nib").str.replace(r"\.0$", "", regex=True).str.replace("[ \t\n\r\f\v\u00a0.-]", "", regex=True)
     flag((nib != "") & ~nib.str.fullmatch(r"\d{13}").fillna(False), "nib", _("An NIB has exactly 13 digits."))
 
     raw_phone = text("phone")
@@ -166,11 +197,10 @@ def check(frame, *, report):
 
     regency_table = _regencies()
     regency_text = text("regency").str.lower()
-    found = parse_distinct(regency_text.where(regency_text != "", None), lambda value: regency_table.get(value, "bad") if value else None)
-    flag(found.map(lambda value: value == "bad"), "regency", _("Unknown regency or city; write its Kemendagri code, e.g. 32.73."))
-    # Nullable integers (a plain map would turn the missing ones into NaN floats).
-    regency_id = pd.Series(pd.array([value[0] if isinstance(value, tuple) else None for value in found], dtype="Int64"), index=frame.index)
-    regency_province = pd.Series(pd.array([value[1] if isinstance(value, tuple) else None for value in found], dtype="Int64"), index=frame.index)
+    found = _Parsed(regency_text.where(regency_text != "", None), lambda value: regency_table.get(value, "bad") if value else None)
+    flag(found.where(lambda value: value == "bad"), "regency", _("Unknown regency or city; write its Kemendagri code, e.g. 32.73."))
+    regency_id = found.derive(lambda value: value[0] if isinstance(value, tuple) else None, "Int64")
+    regency_province = found.derive(lambda value: value[1] if isinstance(value, tuple) else None, "Int64")
     if report.province_id is not None:
         flag((regency_province.notna() & (regency_province != report.province_id)).fillna(False), "regency",
              _("This regency is not in %(province)s; a province's officers report their own province's sellers.") % {"province": report.province.name})
@@ -178,24 +208,25 @@ def check(frame, *, report):
     urls = _urls(frame["shop_url"])
     flag(urls == "bad", "shop_url", _("This is not a web address; write it as https://www.tokopedia.com/nama-toko."))
 
-    dates = parse_distinct(frame["onboarded"], parse_date_cell)
-    flag(dates.isna(), "onboarded", _("Write the date the seller joined, e.g. 15-06-2020."))
-    flag(dates == "bad", "onboarded", _("This is not a date; write it as 15-06-2020 or 2020-06-15."))
+    parsed_dates = _Parsed(frame["onboarded"], parse_date_cell)
+    flag(parsed_dates.where(lambda value: value is None), "onboarded", _("Write the date the seller joined, e.g. 15-06-2020."))
+    flag(parsed_dates.where(lambda value: value == "bad"), "onboarded", _("This is not a date; write it as 15-06-2020 or 2020-06-15."))
     today = timezone.localdate()
-    flag(dates.map(lambda value: isinstance(value, datetime.date) and value > today), "onboarded", _("The date cannot be in the future."))
+    flag(parsed_dates.where(lambda value: isinstance(value, datetime.date) and value > today), "onboarded", _("The date cannot be in the future."))
+    dates = parsed_dates.values()
 
-    statuses = parse_distinct(frame["status"], lambda value: STATUSES.get(str(value).strip().lower() if value is not None else "", "bad"))
+    statuses = _Parsed(frame["status"], lambda value: STATUSES.get(str(value).strip().lower() if value is not None else "", "bad")).values()
     flag(statuses == "bad", "status", _("Unknown status; write one of: registered, products listed, first sale, inactive (or terdaftar, produk tayang, penjualan pertama, tidak aktif)."))
 
-    products = parse_distinct(frame["products_listed"], _count)
-    flag(products == "bad", "products_listed", _("Write the number of products as a whole number."))
-    flag(products.map(lambda value: isinstance(value, int) and value < 0), "products_listed", _("The number of products cannot be negative."))
-    flag(products.map(lambda value: isinstance(value, int) and value > 10_000_000), "products_listed", _("At most 10,000,000 products."))
+    products = _Parsed(frame["products_listed"], _count)
+    flag(products.where(lambda value: value == "bad"), "products_listed", _("Write the number of products as a whole number."))
+    flag(products.where(lambda value: isinstance(value, int) and value < 0), "products_listed", _("The number of products cannot be negative."))
+    flag(products.where(lambda value: isinstance(value, int) and value > 10_000_000), "products_listed", _("At most 10,000,000 products."))
 
-    sales = parse_distinct(frame["sales"], _count)
-    flag(sales == "bad", "sales", _("Write a whole rupiah amount, e.g. 2500000, 2.500.000 or Rp 2.500.000."))
-    flag(sales.map(lambda value: isinstance(value, int) and value < 0), "sales", _("Sales cannot be negative."))
-    flag(sales.map(lambda value: isinstance(value, int) and value > MONEY_LIMIT), "sales", _("At most Rp 1.000.000.000.000."))
+    sales = _Parsed(frame["sales"], _count)
+    flag(sales.where(lambda value: value == "bad"), "sales", _("Write a whole rupiah amount, e.g. 2500000, 2.500.000 or Rp 2.500.000."))
+    flag(sales.where(lambda value: isinstance(value, int) and value < 0), "sales", _("Sales cannot be negative."))
+    flag(sales.where(lambda value: isinstance(value, int) and value > MONEY_LIMIT), "sales", _("At most Rp 1.000.000.000.000."))
 
     # A seller without the partner's ID is known by its cleaned name (and phone or regency).
     without_id = seller_id == ""
@@ -214,8 +245,8 @@ def check(frame, *, report):
         "seller_key": keys, "seller_id": seller_id, "name": name, "nib": nib, "phone": phone,
         "regency_id": regency_id, "regency_province_id": regency_province,
         "shop_name": shop_name, "shop_url": urls.where(urls != "bad", ""), "onboarded": dates, "status": statuses,
-        "products_listed": products.map(lambda value: value if isinstance(value, int) else 0),
-        "sales": pd.Series(pd.array([value if isinstance(value, int) else None for value in sales], dtype="Int64"), index=frame.index),
+        "products_listed": products.derive(lambda value: value if isinstance(value, int) else 0, "int64"),
+        "sales": sales.derive(lambda value: value if isinstance(value, int) else None, "Int64"),
     }, index=frame.index)
     return rows, errors
 
@@ -241,8 +272,10 @@ def check_matches(rows, *, report):
 def _copy(cursor, table, frame, *, texts=()):
     """COPY ``frame`` into ``table`` (columns by name). Missing values arrive as NULL, except
     in the ``texts`` columns, where an empty cell is an empty string."""
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, na_rep="")
+    # Arrow writes the CSV (a million rows in a fraction of pandas' time): strings quoted, so
+    # an empty one stays empty, and a missing value unquoted, which COPY reads as NULL.
+    buffer = io.BytesIO()
+    pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), buffer, pa_csv.WriteOptions(include_header=False))
     buffer.seek(0)
     keep_empty = f", FORCE_NOT_NULL ({', '.join(texts)})" if texts else ""
     cursor.cursor.copy_expert(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv{keep_empty})", buffer)
@@ -251,6 +284,38 @@ def _copy(cursor, table, frame, *, texts=()):
 def _history_columns(model):
     skip = {"history_id", "history_date", "history_change_reason", "history_type", "history_user"}
     return [field.column for field in model.history.model._meta.fields if field.name not in skip]
+
+
+#: The staged rows with their business's province, sector and scale, the shop's date after
+#: the write, and which shop is the business's first after it: ``is_first`` for the row's
+#: shop, ``demoted`` for the first shop it overtakes.
+PLACED_SQL = """
+    CREATE TEMP TABLE onboarding_placed ON COMMIT DROP AS
+    WITH placed AS (
+        SELECT st.*, b.province_id, b.sector_id, b.scale, mine.id AS mine_id, LEAST(mine.onboarded, st.onboarded) AS new_onboarded,
+               f.id AS first_id, f.onboarded AS first_onboarded
+        FROM onboarding_stage st
+        JOIN programs_business b ON b.id = st.business_id
+        LEFT JOIN marketplace_onboarding mine ON mine.business_id = st.business_id AND mine.marketplace_id = %(marketplace)s
+        LEFT JOIN marketplace_onboarding f ON f.business_id = st.business_id AND f.first_shop
+    ), decided AS (
+        SELECT *, first_id IS NULL OR first_id IS NOT DISTINCT FROM mine_id
+                  OR (new_onboarded, COALESCE(mine_id, 9223372036854775807)) < (first_onboarded, first_id) AS is_first
+        FROM placed
+    )
+    SELECT business_id, shop_name, shop_url, onboarded, status, products_listed, seller_id, province_id, sector_id, scale, is_first,
+           CASE WHEN is_first AND first_id IS DISTINCT FROM mine_id THEN first_id END AS demoted
+    FROM decided
+"""
+#: The first shops overtaken, by primary key (a hash join would read the whole table).
+DEMOTE_SQL = """
+    SET LOCAL enable_hashjoin = off;
+    SET LOCAL enable_mergejoin = off;
+    UPDATE marketplace_onboarding o SET first_shop = false
+    FROM onboarding_placed p WHERE p.demoted IS NOT NULL AND o.id = p.demoted;
+    RESET enable_hashjoin;
+    RESET enable_mergejoin;
+"""
 
 
 def write(rows, *, report, user):
@@ -263,7 +328,7 @@ def write(rows, *, report, user):
             "business_id": matched["business_id"].astype("int64"),
             "shop_name": matched["shop_name"], "shop_url": matched["shop_url"], "onboarded": matched["onboarded"].map(lambda value: value.isoformat()),
             "status": matched["status"], "products_listed": matched["products_listed"].astype("int64"), "seller_id": matched["seller_id"],
-            "sales": matched["sales"].astype("string").fillna(""),
+            "sales": matched["sales"].astype("Int64"),
         })
         columns = _history_columns(Onboarding)
         history = Onboarding.history.model._meta.db_table
@@ -275,31 +340,35 @@ def write(rows, *, report, user):
                 "status text, products_listed integer, seller_id text, sales bigint) ON COMMIT DROP"
             )
             _copy(cursor, "onboarding_stage", stage)
-            # The businesses whose shop was added or changed: only theirs may change first shop.
-            cursor.execute("DROP TABLE IF EXISTS onboarding_touched")
-            cursor.execute("CREATE TEMP TABLE onboarding_touched (business_id bigint) ON COMMIT DROP")
+            cursor.execute("ANALYZE onboarding_stage")
+            # Each row with its business's copies and whether its shop becomes the business's
+            # first (earliest onboarded, then lowest id, of the confirmed shops), decided
+            # against the business's current first shop alone: the shops written are confirmed
+            # and their dates only move earlier. The first shop it overtakes is demoted below.
+            cursor.execute("DROP TABLE IF EXISTS onboarding_placed")
+            cursor.execute(PLACED_SQL, {"marketplace": report.marketplace_id})
             cursor.execute(
                 f"""WITH written AS (
-                    INSERT INTO marketplace_onboarding AS o (business_id, marketplace_id, province_id, sector_id, scale, shop_name, shop_url, onboarded,
+                    INSERT INTO marketplace_onboarding AS o (business_id, marketplace_id, province_id, sector_id, scale, first_shop, shop_name, shop_url, onboarded,
                         source, status, products_listed, confirmed, seller_id, created_by_id, created_at, updated_at)
-                    SELECT st.business_id, %(marketplace)s, b.province_id, b.sector_id, b.scale, st.shop_name, COALESCE(st.shop_url, ''), st.onboarded,
-                           'partner', st.status, st.products_listed, true, COALESCE(st.seller_id, ''), %(user)s, %(now)s, %(now)s
-                    FROM onboarding_stage st JOIN programs_business b ON b.id = st.business_id ORDER BY st.business_id
+                    SELECT business_id, %(marketplace)s, province_id, sector_id, scale, is_first, shop_name, COALESCE(shop_url, ''), onboarded,
+                           'partner', status, products_listed, true, COALESCE(seller_id, ''), %(user)s, %(now)s, %(now)s
+                    FROM onboarding_placed ORDER BY business_id
                     ON CONFLICT (business_id, marketplace_id) DO UPDATE SET
                         shop_name = EXCLUDED.shop_name, shop_url = COALESCE(NULLIF(EXCLUDED.shop_url, ''), o.shop_url),
                         onboarded = LEAST(o.onboarded, EXCLUDED.onboarded), status = EXCLUDED.status, products_listed = EXCLUDED.products_listed,
                         confirmed = true, seller_id = COALESCE(NULLIF(EXCLUDED.seller_id, ''), o.seller_id), province_id = EXCLUDED.province_id,
-                        sector_id = EXCLUDED.sector_id, scale = EXCLUDED.scale,
+                        sector_id = EXCLUDED.sector_id, scale = EXCLUDED.scale, first_shop = EXCLUDED.first_shop,
                         updated_at = EXCLUDED.updated_at
-                    WHERE (o.shop_name, o.shop_url, o.onboarded, o.status, o.products_listed, o.confirmed, o.seller_id, o.province_id)
+                    WHERE (o.shop_name, o.shop_url, o.onboarded, o.status, o.products_listed, o.confirmed, o.seller_id, o.province_id,
+                           o.sector_id, o.scale, o.first_shop)
                           IS DISTINCT FROM (EXCLUDED.shop_name, COALESCE(NULLIF(EXCLUDED.shop_url, ''), o.shop_url), LEAST(o.onboarded, EXCLUDED.onboarded),
-                                            EXCLUDED.status, EXCLUDED.products_listed, true, COALESCE(NULLIF(EXCLUDED.seller_id, ''), o.seller_id), EXCLUDED.province_id)
+                                            EXCLUDED.status, EXCLUDED.products_listed, true, COALESCE(NULLIF(EXCLUDED.seller_id, ''), o.seller_id), EXCLUDED.province_id,
+                                            EXCLUDED.sector_id, EXCLUDED.scale, EXCLUDED.first_shop)
                     RETURNING (xmax = 0) AS inserted, {", ".join("o." + column for column in columns)}
                 ), logged AS (
                     INSERT INTO {history} ({", ".join(columns)}, history_date, history_change_reason, history_type, history_user_id)
                     SELECT {", ".join(columns)}, %(now)s, %(reason)s, CASE WHEN inserted THEN '+' ELSE '~' END, %(user)s FROM written
-                ), touched AS (
-                    INSERT INTO onboarding_touched SELECT business_id FROM written
                 )
                 SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written""",
                 {"marketplace": report.marketplace_id, "user": user.pk, "now": now, "reason": f"partner report {report.pk}"},
@@ -321,11 +390,9 @@ def write(rows, *, report, user):
                 {"marketplace": report.marketplace_id, "month": report.month, "user": user.pk, "now": now, "reason": f"partner report {report.pk}"},
             )
             if created or updated:
-                from .figures import figures_changed, settle_shops
+                from .figures import figures_changed
 
-                # Which shop is each business's first may have changed with the dates written.
-                cursor.execute("ANALYZE onboarding_touched")
-                settle_shops(businesses_sql="business_id IN (SELECT business_id FROM onboarding_touched)", copied=True)
+                cursor.execute(DEMOTE_SQL)
                 figures_changed()
     waiting = rows[rows["rule"].isin(["none", "ambiguous"])]
     if not waiting.empty:
@@ -338,6 +405,7 @@ def _queue(waiting, *, report):
     report is replaced (left as it is when the same report comes again). A row's province is its regency's, else its candidates' one province,
     else the uploader's."""
     now = timezone.now()
+    waiting = waiting.assign(candidates=[each if isinstance(each, list) else [] for each in waiting["candidates"]])
     candidates = waiting["candidates"].explode().dropna().astype("int64")
     province_of = {}
     if not candidates.empty:

@@ -17,10 +17,14 @@ A rule that finds one business decides the row; one that finds several sends the
 confirm queue with those businesses as candidates; one that finds none hands the row to the
 next rule. A row no rule matches waits in the queue too.
 """
+import io
 import re
 
+import numpy as np
 import pandas as pd
-from django.db import connection
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from django.db import connection, transaction
 
 #: Strings held by Arrow: its regular expressions run over the whole column at once.
 TEXT = "string[pyarrow]"
@@ -64,10 +68,37 @@ def seller_keys(seller_ids: pd.Series, name_keys: pd.Series, phones: pd.Series, 
     return ("id:" + ids).where(ids != "", fallback)
 
 
-def _fetch(sql, params, columns):
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return pd.DataFrame(cursor.fetchall(), columns=columns)
+def _fetch(sql, params, columns, *, keys=None, text_key=True):
+    """Run ``sql`` and return its rows as a frame. ``keys``, a frame, is first copied into the
+    temporary table ``match_keys`` (same columns) for ``sql`` to join: a report's million keys
+    travel as one COPY, not as an array literal the server parses and searches. The first of
+    ``columns`` is text (unless not ``text_key``), the others whole numbers, NULL allowed."""
+    # A transaction of its own (the job matches outside one): the table lives until it ends.
+    with transaction.atomic(), connection.cursor() as cursor:
+        if keys is not None:
+            types = {"int64": "bigint", "Int64": "bigint"}
+            cursor.execute("CREATE TEMP TABLE match_keys ({}) ON COMMIT DROP".format(
+                ", ".join(f'"{column}" {types.get(str(dtype), "text")}' for column, dtype in keys.dtypes.items())))
+            buffer = io.BytesIO()
+            pa_csv.write_csv(pa.Table.from_pandas(keys, preserve_index=False), buffer, pa_csv.WriteOptions(include_header=False))
+            buffer.seek(0)
+            cursor.cursor.copy_expert("COPY match_keys FROM STDIN WITH (FORMAT csv)", buffer)
+            cursor.execute("ANALYZE match_keys")
+        # Read back as CSV too: a million tuples built by the driver cost seconds.
+        buffer = io.BytesIO()
+        cursor.cursor.copy_expert("COPY ({}) TO STDOUT WITH (FORMAT csv)".format(cursor.cursor.mogrify(sql, params).decode()), buffer)
+        if keys is not None:
+            cursor.execute("DROP TABLE match_keys")
+    types = {column: pa.string() if index == 0 and text_key else pa.int64() for index, column in enumerate(columns)}
+    if not buffer.tell():
+        return pa.table({column: pa.array([], type) for column, type in types.items()}).to_pandas()
+    buffer.seek(0)
+    return pa_csv.read_csv(buffer, read_options=pa_csv.ReadOptions(column_names=columns),
+                           convert_options=pa_csv.ConvertOptions(column_types=types, strings_can_be_null=False)).to_pandas()
+
+
+def _keys(values):
+    return pd.DataFrame({"key": pd.Series(values, dtype=object).astype(str)})
 
 
 def _decide(rows: pd.DataFrame, found: pd.DataFrame, key: str, rule: str):
@@ -85,7 +116,11 @@ def _decide(rows: pd.DataFrame, found: pd.DataFrame, key: str, rule: str):
     rows.loc[looked.index, "rule"] = rule
     if shared.any():
         # Keys several businesses share: the row waits with them as candidates.
-        candidates = found[shared].sort_values("business_id").groupby(key)["business_id"].agg(list)
+        # (Grouped by hand: a list per group through groupby costs seconds at 100,000 groups.)
+        several_found = found[shared].sort_values([key, "business_id"])
+        keys, ids = several_found[key].to_numpy(), several_found["business_id"].to_numpy(dtype="int64")
+        starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+        candidates = pd.Series([group.tolist() for group in np.split(ids, starts[1:])], index=keys[starts], dtype=object)
         several = rows.loc[open_rows, [key]].join(candidates.rename("found"), on=key, how="inner")
         rows.loc[several.index, "rule"] = "ambiguous"
         rows.loc[several.index, "candidates"] = pd.Series(list(several["found"]), index=several.index, dtype=object)
@@ -95,18 +130,19 @@ def match(rows: pd.DataFrame, *, marketplace_id: int) -> pd.DataFrame:
     """Add to ``rows`` (columns ``seller_key``, ``nib``, ``phone``, ``name``,
     ``regency_id``) the columns ``rule`` (``decision``, ``rejected``, ``nib``, ``phone``,
     ``name``, ``ambiguous`` or ``none``), ``business_id``, ``business_province_id`` and
-    ``candidates`` (business ids of an ambiguous row). Four queries, whatever the number of rows."""
+    ``candidates`` (business ids of an ambiguous row, else missing). A constant number of queries,
+    whatever the number of rows."""
     rows = rows.copy()
     rows["rule"] = ""
     rows["business_id"] = pd.array([pd.NA] * len(rows), dtype="Int64")
     rows["business_province_id"] = pd.array([pd.NA] * len(rows), dtype="Int64")
-    rows["candidates"] = pd.Series([[] for _ in range(len(rows))], index=rows.index, dtype=object)
+    rows["candidates"] = pd.Series(None, index=rows.index, dtype=object)  # missing: no candidates
 
     keys = rows["seller_key"].unique().tolist()
     decisions = _fetch(
-        "SELECT d.seller_key, d.business_id, b.province_id FROM marketplace_sellerdecision d LEFT JOIN programs_business b ON b.id = d.business_id "
-        "WHERE d.marketplace_id = %s AND d.seller_key = ANY(%s)",
-        [marketplace_id, keys], ["seller_key", "business_id", "province_id"],
+        "SELECT d.seller_key, d.business_id, b.province_id FROM match_keys k "
+        "JOIN marketplace_sellerdecision d ON d.marketplace_id = %s AND d.seller_key = k.key LEFT JOIN programs_business b ON b.id = d.business_id",
+        [marketplace_id], ["seller_key", "business_id", "province_id"], keys=_keys(keys),
     )
     if not decisions.empty:
         known = rows[["seller_key"]].join(decisions.set_index("seller_key"), on="seller_key", how="inner")
@@ -119,12 +155,14 @@ def match(rows: pd.DataFrame, *, marketplace_id: int) -> pd.DataFrame:
 
     nibs = [nib for nib in rows.loc[rows["rule"] == "", "nib"].unique().tolist() if nib]
     if nibs:
-        found = _fetch("SELECT nib, id, province_id FROM programs_business WHERE nib = ANY(%s)", [nibs], ["nib", "business_id", "province_id"])
+        found = _fetch("SELECT b.nib, b.id, b.province_id FROM match_keys k JOIN programs_business b ON b.nib = k.key", [],
+                       ["nib", "business_id", "province_id"], keys=_keys(nibs))
         _decide(rows, found, "nib", "nib")
 
     phones = [phone for phone in rows.loc[rows["rule"] == "", "phone"].unique().tolist() if phone]
     if phones:
-        found = _fetch("SELECT phone, id, province_id FROM programs_business WHERE phone = ANY(%s)", [phones], ["phone", "business_id", "province_id"])
+        found = _fetch("SELECT b.phone, b.id, b.province_id FROM match_keys k JOIN programs_business b ON b.phone = k.key", [],
+                       ["phone", "business_id", "province_id"], keys=_keys(phones))
         _decide(rows, found, "phone", "phone")
 
     by_name = rows[(rows["rule"] == "") & (rows["name"] != "") & rows["regency_id"].notna()]
@@ -135,15 +173,16 @@ def match(rows: pd.DataFrame, *, marketplace_id: int) -> pd.DataFrame:
             # One index lookup per row (LATERAL, kept apart by OFFSET 0), never a scan that cleans
             # every name of the registry — which the planner prefers once the report is large.
             """SELECT k.row, b.id, b.province_id
-               FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) AS k (name, regency_id, row)
+               FROM match_keys k
                CROSS JOIN LATERAL (
                    SELECT b.id, b.province_id FROM programs_business b
                    WHERE b.regency_id = k.regency_id AND marketplace_name_key(b.name) = marketplace_name_key(k.name)
                    OFFSET 0
                ) AS b
                WHERE marketplace_name_key(k.name) <> ''""",
-            [by_name["name"].tolist(), [int(each) for each in by_name["regency_id"]], [int(each) for each in by_name.index]],
-            ["name_row", "business_id", "province_id"],
+            [], ["name_row", "business_id", "province_id"], text_key=False,
+            keys=pd.DataFrame({"name": by_name["name"].astype(object), "regency_id": by_name["regency_id"].astype("int64"),
+                               "row": by_name.index.to_numpy(dtype="int64")}),
         )
         rows["name_row"] = rows.index
         _decide(rows, found, "name_row", "name")

@@ -88,6 +88,34 @@ def test_a_partner_report_with_an_earlier_date_moves_the_first_shop(admin_user):
     assert new_businesses(month=datetime.date(2020, 4, 1)) == 1 and new_businesses(month=datetime.date(2020, 6, 1)) == 0
 
 
+@pytest.mark.django_db
+def test_a_partner_report_leaves_the_first_shops_settling_from_scratch_would_give(admin_user):
+    # The report decides first shops against each business's current first shop alone; every
+    # case must end as settling all the business's shops again would leave them.
+    days = {"none": None, "later": "2020-08-01", "earlier": "2020-03-01", "same day": "2020-06-15", "unconfirmed earlier": "2020-03-01"}
+    cases = {}
+    for index, (case, day) in enumerate(days.items()):
+        business = BusinessFactory(province=province("32"), nib=f"81200000001{index:02d}")
+        if day:
+            shop(business, "shopee", datetime.date.fromisoformat(day), confirmed=case != "unconfirmed earlier")
+        cases[case] = business
+    # Its own shop on this marketplace: first and moved earlier; second and moved before the first.
+    own_first = BusinessFactory(province=province("32"), nib="8120000000190")
+    shop(own_first, "tokopedia", datetime.date(2020, 7, 1))
+    shop(own_first, "shopee", datetime.date(2020, 7, 20))
+    own_second = BusinessFactory(province=province("32"), nib="8120000000191")
+    shop(own_second, "shopee", datetime.date(2020, 7, 1))
+    shop(own_second, "tokopedia", datetime.date(2020, 7, 20))
+    businesses = [*cases.values(), own_first, own_second]
+    record = run_report(admin_user, [seller(name=f"Usaha {each.pk}", shop=f"Toko {each.pk}", nib=each.nib, onboarded="15-06-2020") for each in businesses])
+    assert record.status == "done", record.message
+
+    assert {case: firsts(business) for case, business in cases.items()} == {
+        "none": ["tokopedia"], "later": ["tokopedia"], "earlier": ["shopee"], "same day": ["shopee"], "unconfirmed earlier": ["tokopedia"]}
+    assert firsts(own_first) == ["tokopedia"] and firsts(own_second) == ["tokopedia"]
+    assert figures.settle_shops([each.pk for each in businesses]) == 0
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_a_shop_saved_outside_a_transaction_is_settled_too():
     # The admin, a shell or a script save without a surrounding transaction; the settling
