@@ -89,6 +89,13 @@ def table_cell(value, kind):
 
 
 @register.filter
+def labelled(row, columns):
+    """A table row's ``(value, kind)`` cells with their column's label, ``(label, value, kind)``
+    each: the same row as a card on a phone."""
+    return [(column[0], value, kind) for column, (value, kind) in zip(columns, row)]
+
+
+@register.filter
 def topic_labels(codes):
     """An event's topic codes as their (translated) names."""
     from programs.models import Event

@@ -98,3 +98,18 @@ def test_owners_see_the_monitor_of_their_own_businesses_only(rows, client, owner
     client.force_login(owner)
     assert client.get("/marketplace/commitments/").status_code == 200
     assert not services.commitments_monitor(user=owner)["by_province"]
+
+
+def test_on_a_phone_each_figure_row_is_a_card_with_its_labels(rows, client, staff_user):
+    # Below the md breakpoint the tables give way to cards: nothing scrolls sideways.
+    import re
+
+    client.force_login(staff_user)
+    body = client.get("/marketplace/commitments/").content.decode()
+    for key in ["country", "sector", "month", "province", "mou"]:
+        cards = re.search(rf'<div class="d-md-none list-group list-group-flush" id="{key}-cards">(.*?)</div>\s*<div class="d-none d-md-block', body, re.S)
+        assert cards, key
+        assert cards.group(1).count('class="list-group-item') >= 2, key
+        assert '<span class="text-muted">' in cards.group(1), key
+    mou = re.search(r'id="mou-cards">(.*?)<div class="d-none d-md-block', body, re.S).group(1)
+    assert "Indonesia (setiap pertemuan dihitung sekali)" in mou
