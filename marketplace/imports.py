@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 
 from programs.fields import parse_rupiah
 from programs.jobs import dispatch, run_job
+from programs.locks import LockKey, xact_lock
 from programs.models import Regency
 from programs.uploads import FileRefused, finish_job, header_problems, keep_rejection, map_headers, parse_date_cell, parse_distinct, read_table
 
@@ -303,7 +304,7 @@ PLACED_SQL = """
                   OR (new_onboarded, COALESCE(mine_id, 9223372036854775807)) < (first_onboarded, first_id) AS is_first
         FROM placed
     )
-    SELECT business_id, shop_name, shop_url, onboarded, status, products_listed, seller_id, province_id, sector_id, scale, is_first,
+    SELECT business_id, mine_id, shop_name, shop_url, onboarded, status, products_listed, seller_id, sales, province_id, sector_id, scale, is_first,
            CASE WHEN is_first AND first_id IS DISTINCT FROM mine_id THEN first_id END AS demoted
     FROM decided
 """
@@ -337,6 +338,9 @@ def write(rows, *, report, user):
         columns = _history_columns(Onboarding)
         history = Onboarding.history.model._meta.db_table
         with connection.cursor() as cursor:
+            # Reports of one marketplace are written one after the other: what a report finds
+            # of the marketplace's shops stays true until it commits.
+            xact_lock(LockKey.PARTNER_REPORT_WRITE, report.marketplace_id, cursor=cursor)
             # Dropped at commit; two reports applied in one transaction (tests, a command) reuse the name.
             cursor.execute("DROP TABLE IF EXISTS onboarding_stage")
             cursor.execute(
@@ -351,47 +355,61 @@ def write(rows, *, report, user):
             # and their dates only move earlier. The first shop it overtakes is demoted below.
             cursor.execute("DROP TABLE IF EXISTS onboarding_placed")
             cursor.execute(PLACED_SQL, {"marketplace": report.marketplace_id})
+            params = {"marketplace": report.marketplace_id, "user": user.pk, "now": now, "reason": f"partner report {report.pk}"}
+            returned = ", ".join("o." + column for column in columns)
+            logged = f"""INSERT INTO {history} ({", ".join(columns)}, history_date, history_change_reason, history_type, history_user_id)
+                         SELECT {", ".join(columns)}, %(now)s, %(reason)s, %(type)s, %(user)s FROM written"""
+            # The shops the business already has on this marketplace: changed where they differ.
+            cursor.execute(
+                f"""WITH written AS (
+                    UPDATE marketplace_onboarding o SET
+                        shop_name = p.shop_name, shop_url = COALESCE(NULLIF(p.shop_url, ''), o.shop_url), onboarded = LEAST(o.onboarded, p.onboarded),
+                        status = p.status, products_listed = p.products_listed, confirmed = true, seller_id = COALESCE(NULLIF(p.seller_id, ''), o.seller_id),
+                        province_id = p.province_id, sector_id = p.sector_id, scale = p.scale, first_shop = p.is_first, updated_at = %(now)s
+                    FROM onboarding_placed p
+                    WHERE o.id = p.mine_id
+                      AND (o.shop_name, o.shop_url, o.onboarded, o.status, o.products_listed, o.confirmed, o.seller_id, o.province_id, o.sector_id, o.scale, o.first_shop)
+                          IS DISTINCT FROM (p.shop_name, COALESCE(NULLIF(p.shop_url, ''), o.shop_url), LEAST(o.onboarded, p.onboarded), p.status, p.products_listed,
+                                            true, COALESCE(NULLIF(p.seller_id, ''), o.seller_id), p.province_id, p.sector_id, p.scale, p.is_first)
+                    RETURNING {returned}
+                ), logged AS ({logged})
+                SELECT count(*) FROM written""",
+                {**params, "type": "~"},
+            )
+            updated = cursor.fetchone()[0]
+            # The new ones: a plain insert (the report's writes of this marketplace take turns,
+            # so no other one adds them meanwhile); their ids kept for the sales below.
+            cursor.execute("DROP TABLE IF EXISTS onboarding_added")
+            cursor.execute("CREATE TEMP TABLE onboarding_added (business_id bigint, id bigint) ON COMMIT DROP")
             cursor.execute(
                 f"""WITH written AS (
                     INSERT INTO marketplace_onboarding AS o (business_id, marketplace_id, province_id, sector_id, scale, first_shop, shop_name, shop_url, onboarded,
                         source, status, products_listed, confirmed, seller_id, created_by_id, created_at, updated_at)
                     SELECT business_id, %(marketplace)s, province_id, sector_id, scale, is_first, shop_name, COALESCE(shop_url, ''), onboarded,
                            'partner', status, products_listed, true, COALESCE(seller_id, ''), %(user)s, %(now)s, %(now)s
-                    FROM onboarding_placed ORDER BY business_id
-                    ON CONFLICT (business_id, marketplace_id) DO UPDATE SET
-                        shop_name = EXCLUDED.shop_name, shop_url = COALESCE(NULLIF(EXCLUDED.shop_url, ''), o.shop_url),
-                        onboarded = LEAST(o.onboarded, EXCLUDED.onboarded), status = EXCLUDED.status, products_listed = EXCLUDED.products_listed,
-                        confirmed = true, seller_id = COALESCE(NULLIF(EXCLUDED.seller_id, ''), o.seller_id), province_id = EXCLUDED.province_id,
-                        sector_id = EXCLUDED.sector_id, scale = EXCLUDED.scale, first_shop = EXCLUDED.first_shop,
-                        updated_at = EXCLUDED.updated_at
-                    WHERE (o.shop_name, o.shop_url, o.onboarded, o.status, o.products_listed, o.confirmed, o.seller_id, o.province_id,
-                           o.sector_id, o.scale, o.first_shop)
-                          IS DISTINCT FROM (EXCLUDED.shop_name, COALESCE(NULLIF(EXCLUDED.shop_url, ''), o.shop_url), LEAST(o.onboarded, EXCLUDED.onboarded),
-                                            EXCLUDED.status, EXCLUDED.products_listed, true, COALESCE(NULLIF(EXCLUDED.seller_id, ''), o.seller_id), EXCLUDED.province_id,
-                                            EXCLUDED.sector_id, EXCLUDED.scale, EXCLUDED.first_shop)
-                    RETURNING (xmax = 0) AS inserted, {", ".join("o." + column for column in columns)}
-                ), logged AS (
-                    INSERT INTO {history} ({", ".join(columns)}, history_date, history_change_reason, history_type, history_user_id)
-                    SELECT {", ".join(columns)}, %(now)s, %(reason)s, CASE WHEN inserted THEN '+' ELSE '~' END, %(user)s FROM written
+                    FROM onboarding_placed WHERE mine_id IS NULL ORDER BY business_id
+                    RETURNING {returned}
+                ), logged AS ({logged}), kept AS (
+                    INSERT INTO onboarding_added SELECT business_id, id FROM written
                 )
-                SELECT count(*) FILTER (WHERE inserted), count(*) FILTER (WHERE NOT inserted) FROM written""",
-                {"marketplace": report.marketplace_id, "user": user.pk, "now": now, "reason": f"partner report {report.pk}"},
+                SELECT count(*) FROM written""",
+                {**params, "type": "+"},
             )
-            created, updated = cursor.fetchone()
+            created = cursor.fetchone()[0]
             sales_columns = _history_columns(OnboardingSales)
             cursor.execute(
                 f"""WITH written AS (
                     INSERT INTO marketplace_onboardingsales AS s (onboarding_id, month, value, updated_at)
-                    SELECT o.id, %(month)s, st.sales, %(now)s FROM onboarding_stage st
-                    JOIN marketplace_onboarding o ON o.business_id = st.business_id AND o.marketplace_id = %(marketplace)s
-                    WHERE st.sales IS NOT NULL ORDER BY o.id
+                    SELECT COALESCE(p.mine_id, a.id), %(month)s, p.sales, %(now)s FROM onboarding_placed p
+                    LEFT JOIN onboarding_added a ON a.business_id = p.business_id AND p.mine_id IS NULL
+                    WHERE p.sales IS NOT NULL ORDER BY 1
                     ON CONFLICT (onboarding_id, month) DO UPDATE SET value = EXCLUDED.value, updated_at = EXCLUDED.updated_at
                     WHERE s.value <> EXCLUDED.value
                     RETURNING (xmax = 0) AS inserted, {", ".join("s." + column for column in sales_columns)}
                 )
                 INSERT INTO {OnboardingSales.history.model._meta.db_table} ({", ".join(sales_columns)}, history_date, history_change_reason, history_type, history_user_id)
                 SELECT {", ".join(sales_columns)}, %(now)s, %(reason)s, CASE WHEN inserted THEN '+' ELSE '~' END, %(user)s FROM written""",
-                {"marketplace": report.marketplace_id, "month": report.month, "user": user.pk, "now": now, "reason": f"partner report {report.pk}"},
+                {**params, "month": report.month},
             )
             if created or updated:
                 from .figures import figures_changed

@@ -24,6 +24,8 @@ class LockKey(enum.IntEnum):
     ROLLUP_REFRESH = 0x1C0_5011
     #: Refreshes of the marketplace onboarding figures take turns (object id 0: all of them).
     ONBOARDING_REFRESH = 0x4F4E_4252  # "ONBR"
+    #: Partner reports of one marketplace are written one after the other.
+    PARTNER_REPORT_WRITE = 0x5041_5254  # "PART"
 
 
 #: Seconds a waiter waits for each kind of lock before giving up.
@@ -31,6 +33,7 @@ TIMEOUTS = {
     LockKey.SURVEY_WAVE_WRITE: 120,  # a 100,000-row upload holds it for a few seconds
     LockKey.ROLLUP_REFRESH: 300,     # a refresh of a million responses takes tens of seconds
     LockKey.ONBOARDING_REFRESH: 300,  # a full refresh of ten million shops takes seconds
+    LockKey.PARTNER_REPORT_WRITE: 600,  # a million-row report is written in about half a minute
 }
 
 

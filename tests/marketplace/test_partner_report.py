@@ -44,6 +44,11 @@ def test_re_importing_updates_and_never_duplicates(admin_user, batik):
     shop = Onboarding.objects.get()
     assert shop.status == "first_sale"
     assert [entry.status for entry in shop.history.order_by("history_date")] == ["registered", "first_sale"]
+    assert OnboardingSales.objects.get(onboarding=shop, month=datetime.date(2020, 8, 1)).value == 1_000_000
+    # The month's sales corrected, the shop itself as it was: the figure is replaced, not added.
+    corrected = run_report(admin_user, [seller(nib=batik.nib, status="penjualan pertama", sales="1.200.000")], month=datetime.date(2020, 8, 1))
+    assert corrected.status == "done" and (corrected.rows_created, corrected.rows_updated) == (0, 0)
+    assert list(OnboardingSales.objects.filter(onboarding=shop).values_list("month", "value")) == [(datetime.date(2020, 8, 1), 1_200_000)]
 
 
 def test_a_decision_is_remembered_for_the_next_report(officer, admin_user, batik):
