@@ -293,19 +293,27 @@ def _history_columns(model):
 PLACED_SQL = """
     CREATE TEMP TABLE onboarding_placed ON COMMIT DROP AS
     WITH placed AS (
-        SELECT st.*, b.province_id, b.sector_id, b.scale, mine.id AS mine_id, LEAST(mine.onboarded, st.onboarded) AS new_onboarded,
-               f.id AS first_id, f.onboarded AS first_onboarded
+        SELECT st.business_id, st.status, st.products_listed, st.sales, st.shop_name, b.province_id, b.sector_id, b.scale,
+               mine.id AS mine_id, f.id AS first_id, f.onboarded AS first_onboarded,
+               -- The shop as it will be: a report's empty URL or seller ID leaves the known one.
+               COALESCE(NULLIF(st.shop_url, ''), mine.shop_url, '') AS shop_url, COALESCE(NULLIF(st.seller_id, ''), mine.seller_id, '') AS seller_id,
+               LEAST(mine.onboarded, st.onboarded) AS onboarded,
+               (mine.shop_name::text, mine.shop_url::text, mine.onboarded, mine.status::text, mine.products_listed, mine.confirmed, mine.seller_id::text,
+                mine.province_id, mine.sector_id, mine.scale::text, mine.first_shop) AS was
         FROM onboarding_stage st
         JOIN programs_business b ON b.id = st.business_id
         LEFT JOIN marketplace_onboarding mine ON mine.business_id = st.business_id AND mine.marketplace_id = %(marketplace)s
         LEFT JOIN marketplace_onboarding f ON f.business_id = st.business_id AND f.first_shop
     ), decided AS (
         SELECT *, first_id IS NULL OR first_id IS NOT DISTINCT FROM mine_id
-                  OR (new_onboarded, COALESCE(mine_id, 9223372036854775807)) < (first_onboarded, first_id) AS is_first
+                  OR (onboarded, COALESCE(mine_id, 9223372036854775807)) < (first_onboarded, first_id) AS is_first
         FROM placed
     )
     SELECT business_id, mine_id, shop_name, shop_url, onboarded, status, products_listed, seller_id, sales, province_id, sector_id, scale, is_first,
-           CASE WHEN is_first AND first_id IS DISTINCT FROM mine_id THEN first_id END AS demoted
+           CASE WHEN is_first AND first_id IS DISTINCT FROM mine_id THEN first_id END AS demoted,
+           -- Compared here, where the shop's row is at hand: only changed shops are updated.
+           mine_id IS NOT NULL AND was IS DISTINCT FROM ROW(shop_name, shop_url, onboarded, status, products_listed, true, seller_id,
+                                                            province_id, sector_id, scale::text, is_first) AS changed
     FROM decided
 """
 #: The first shops overtaken, by primary key (a hash join would read the whole table).
@@ -359,18 +367,15 @@ def write(rows, *, report, user):
             returned = ", ".join("o." + column for column in columns)
             logged = f"""INSERT INTO {history} ({", ".join(columns)}, history_date, history_change_reason, history_type, history_user_id)
                          SELECT {", ".join(columns)}, %(now)s, %(reason)s, %(type)s, %(user)s FROM written"""
-            # The shops the business already has on this marketplace: changed where they differ.
+            # The shops the businesses already have on this marketplace, where they differ.
             cursor.execute(
                 f"""WITH written AS (
                     UPDATE marketplace_onboarding o SET
-                        shop_name = p.shop_name, shop_url = COALESCE(NULLIF(p.shop_url, ''), o.shop_url), onboarded = LEAST(o.onboarded, p.onboarded),
-                        status = p.status, products_listed = p.products_listed, confirmed = true, seller_id = COALESCE(NULLIF(p.seller_id, ''), o.seller_id),
-                        province_id = p.province_id, sector_id = p.sector_id, scale = p.scale, first_shop = p.is_first, updated_at = %(now)s
+                        shop_name = p.shop_name, shop_url = p.shop_url, onboarded = p.onboarded, status = p.status, products_listed = p.products_listed,
+                        confirmed = true, seller_id = p.seller_id, province_id = p.province_id, sector_id = p.sector_id, scale = p.scale,
+                        first_shop = p.is_first, updated_at = %(now)s
                     FROM onboarding_placed p
-                    WHERE o.id = p.mine_id
-                      AND (o.shop_name, o.shop_url, o.onboarded, o.status, o.products_listed, o.confirmed, o.seller_id, o.province_id, o.sector_id, o.scale, o.first_shop)
-                          IS DISTINCT FROM (p.shop_name, COALESCE(NULLIF(p.shop_url, ''), o.shop_url), LEAST(o.onboarded, p.onboarded), p.status, p.products_listed,
-                                            true, COALESCE(NULLIF(p.seller_id, ''), o.seller_id), p.province_id, p.sector_id, p.scale, p.is_first)
+                    WHERE p.changed AND o.id = p.mine_id
                     RETURNING {returned}
                 ), logged AS ({logged})
                 SELECT count(*) FROM written""",
@@ -385,8 +390,8 @@ def write(rows, *, report, user):
                 f"""WITH written AS (
                     INSERT INTO marketplace_onboarding AS o (business_id, marketplace_id, province_id, sector_id, scale, first_shop, shop_name, shop_url, onboarded,
                         source, status, products_listed, confirmed, seller_id, created_by_id, created_at, updated_at)
-                    SELECT business_id, %(marketplace)s, province_id, sector_id, scale, is_first, shop_name, COALESCE(shop_url, ''), onboarded,
-                           'partner', status, products_listed, true, COALESCE(seller_id, ''), %(user)s, %(now)s, %(now)s
+                    SELECT business_id, %(marketplace)s, province_id, sector_id, scale, is_first, shop_name, shop_url, onboarded,
+                           'partner', status, products_listed, true, seller_id, %(user)s, %(now)s, %(now)s
                     FROM onboarding_placed WHERE mine_id IS NULL ORDER BY business_id
                     RETURNING {returned}
                 ), logged AS ({logged}), kept AS (
