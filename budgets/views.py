@@ -2,16 +2,16 @@
 province's page (its activities, what is left to spend, what is late), with XLSX downloads."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext as _, pgettext
+from django.utils.translation import gettext as _, gettext_lazy as _lazy, pgettext
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from programs.models import Province
 from programs.policy import EVERYONE, can
 from programs.tables import table_xlsx
 from programs.templatetags.ikm_format import month_name
+from programs.views.upload_jobs import upload_job_views
 from programs.views.mixins import action_required, open_to
 
 from . import imports, selectors, services
@@ -331,30 +331,9 @@ def realisation_template(request, allocation):
     return response
 
 
-IMPORTS = RealisationImport.objects.select_related("allocation__province", "user")
+import_detail, import_retry, import_report = upload_job_views(
+    RealisationImport.objects.select_related("allocation__province", "user"), template="budgets/import_detail.html",
+    status_template="budgets/includes/import_status.html", detail_url="budget-import-detail", retry=imports.import_retry,
+    retry_message=_lazy("The upload is being checked again."), report_name="kesalahan-sp2d",
+)
 
-
-@require_GET
-@action_required("view", IMPORTS, lookup="pk")
-def import_detail(request, record):
-    if record.is_active:
-        record.refresh_status()  # failed if its worker died, sent again if the broker refused it
-    template = "budgets/includes/import_status.html" if request.htmx else "budgets/import_detail.html"
-    return render(request, template, {"record": record, "running": record.is_active})
-
-
-@require_POST
-@action_required("retry", IMPORTS, lookup="pk")
-def import_retry(request, record):
-    if record.status == RealisationImport.Status.FAILED:
-        imports.import_retry(record)
-        messages.success(request, _("The upload is being checked again."))
-    return redirect("budget-import-detail", record.pk)
-
-
-@require_GET
-@action_required("view", IMPORTS, lookup="pk")
-def import_report(request, record):
-    if not record.error_report:
-        raise Http404
-    return FileResponse(record.error_report.open("rb"), as_attachment=True, filename=f"kesalahan-sp2d-{record.pk}.xlsx")

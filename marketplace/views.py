@@ -3,9 +3,10 @@ owners their own), the marketplaces (ministry staff), partner report uploads wit
 progress and row report, and the confirm queue (made for a phone)."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, QueryDict
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 
@@ -15,6 +16,7 @@ from programs.pagination import CappedCountPaginator
 from programs.policy import can
 from programs.roles import Role, role_of
 from programs.tables import table_xlsx
+from programs.views.upload_jobs import upload_job_views
 from programs.views.mixins import ActionRequiredMixin, action_required, safe_next
 
 from . import imports, services
@@ -213,33 +215,11 @@ def report_template(request):
     return response
 
 
-REPORTS = PartnerReport.objects.select_related("marketplace", "province", "user")
-
-
-@require_GET
-@action_required("view", REPORTS, lookup="pk")
-def report_detail(request, record):
-    if record.is_active:
-        record.refresh_status()  # failed if its worker died, sent again if the broker refused it
-    template = "marketplace/includes/report_status.html" if request.htmx else "marketplace/report_detail.html"
-    return render(request, template, {"record": record, "running": record.is_active})
-
-
-@require_POST
-@action_required("retry", REPORTS, lookup="pk")
-def report_retry(request, record):
-    if record.status == PartnerReport.Status.FAILED:
-        imports.import_retry(record)
-        messages.success(request, _("The report is being checked again."))
-    return redirect("marketplace-report-detail", record.pk)
-
-
-@require_GET
-@action_required("view", REPORTS, lookup="pk")
-def report_errors(request, record):
-    if not record.error_report:
-        raise Http404
-    return FileResponse(record.error_report.open("rb"), as_attachment=True, filename=f"kesalahan-laporan-mitra-{record.pk}.xlsx")
+report_detail, report_retry, report_errors = upload_job_views(
+    PartnerReport.objects.select_related("marketplace", "province", "user"), template="marketplace/report_detail.html",
+    status_template="marketplace/includes/report_status.html", detail_url="marketplace-report-detail", retry=imports.import_retry,
+    retry_message=_lazy("The report is being checked again."), report_name="kesalahan-laporan-mitra",
+)
 
 
 # --- the confirm queue ---------------------------------------------------------------------

@@ -2,12 +2,13 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_filters.views import FilterView
 
@@ -16,6 +17,7 @@ from programs.filtersets import scope_place_filters
 from programs.models import Business, Province
 from programs.policy import RouteRule, can
 from programs.roles import Role, province_id_of, role_of
+from programs.views.upload_jobs import upload_job_views
 from programs.views.mixins import ActionRequiredMixin, action_required, safe_next
 
 from . import review
@@ -234,32 +236,10 @@ def upload(request, wave):
     return render(request, "surveys/upload.html", {"wave": wave, "form": form, "imports": imports})
 
 
-IMPORTS = SurveyImport.objects.select_related("wave")
-
-
-@action_required("view", IMPORTS, lookup="pk")
-def import_detail(request, record):
-    if record.is_active:
-        record.refresh_status()  # failed if its worker died, sent again if the broker refused it
-    template = "surveys/includes/import_status.html" if request.htmx else "surveys/import_detail.html"
-    return render(request, template, {"record": record, "running": record.is_active})
-
-
-@require_POST
-@action_required("retry", IMPORTS, lookup="pk")
-def import_retry(request, record):
-    """Send a failed upload to a worker again (the file is kept: no need to upload it again)."""
-    if record.status == SurveyImport.Status.FAILED:
-        imports.import_retry(record)
-        messages.success(request, _("The upload is being checked again."))
-    return redirect("survey-import-detail", record.pk)
-
-
-@action_required("view", IMPORTS, lookup="pk")
-def import_report(request, record):
-    if not record.error_report:
-        raise Http404
-    return FileResponse(record.error_report.open("rb"), as_attachment=True, filename=f"kesalahan-impor-{record.pk}.xlsx")
+import_detail, import_retry, import_report = upload_job_views(
+    SurveyImport.objects.select_related("wave"), template="surveys/import_detail.html", status_template="surveys/includes/import_status.html",
+    detail_url="survey-import-detail", retry=imports.import_retry, retry_message=_lazy("The upload is being checked again."), report_name="kesalahan-impor",
+)
 
 
 @require_http_methods(["GET", "POST"])
