@@ -16,8 +16,6 @@ import time
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.csv as pa_csv
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -26,11 +24,12 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programs.bulk import copy_frame
 from programs.fields import parse_rupiah
 from programs.jobs import dispatch, run_job
 from programs.locks import LockKey, xact_lock
 from programs.models import Regency
-from programs.uploads import FileRefused, finish_job, header_problems, keep_rejection, map_headers, parse_date_cell, parse_distinct, read_table
+from programs.uploads import DistinctCells, FileRefused, finish_job, header_problems, keep_rejection, map_headers, parse_date_cell, parse_distinct, read_table
 
 from .matching import TEXT, clean_names, match, normalise_phones, seller_keys
 from .models import MONEY_LIMIT, Onboarding, OnboardingSales, PartnerReport, SellerReview
@@ -143,31 +142,6 @@ def _regencies():
     return by_key
 
 
-class _Parsed:
-    """A column parsed once per distinct cell (dates, codes and amounts repeat down a column);
-    what is asked of the parsed values is answered once per distinct value too, and spread
-    over the rows by the cells' codes. ``parse(None)`` answers the empty cells."""
-
-    def __init__(self, series, parse):
-        keys = series.astype(object).where(series.notna(), None)
-        self.codes, uniques = pd.factorize(keys, use_na_sentinel=True)  # -1, the last value: the empty cells
-        self.parsed = [parse(value) for value in uniques] + [parse(None)]
-        self.index = series.index
-
-    def values(self):
-        values = np.empty(len(self.parsed), dtype=object)
-        values[:] = self.parsed
-        return pd.Series(values[self.codes], index=self.index, dtype=object)
-
-    def where(self, test):
-        """A boolean array: the rows whose parsed value passes ``test``."""
-        return np.array([bool(test(value)) for value in self.parsed], dtype=bool)[self.codes]
-
-    def derive(self, function, dtype):
-        """A Series of ``function(parsed value)``, of ``dtype`` (``"Int64"`` keeps the missing ones)."""
-        return pd.Series(pd.array([function(value) for value in self.parsed], dtype=dtype).take(self.codes), index=self.index)
-
-
 def check(frame, *, report):
     """Parse and check every row: ``(rows, errors)`` where ``rows`` is a DataFrame of typed,
     normalised values (every row, with errors or not) and ``errors`` a list of
@@ -198,7 +172,7 @@ def check(frame, *, report):
 
     regency_table = _regencies()
     regency_text = text("regency").str.lower()
-    found = _Parsed(regency_text.where(regency_text != "", None), lambda value: regency_table.get(value, "bad") if value else None)
+    found = DistinctCells(regency_text.where(regency_text != "", None), lambda value: regency_table.get(value, "bad") if value else None)
     flag(found.where(lambda value: value == "bad"), "regency", _("Unknown regency or city; write its Kemendagri code, e.g. 32.73."))
     regency_id = found.derive(lambda value: value[0] if isinstance(value, tuple) else None, "Int64")
     regency_province = found.derive(lambda value: value[1] if isinstance(value, tuple) else None, "Int64")
@@ -209,22 +183,22 @@ def check(frame, *, report):
     urls = _urls(frame["shop_url"])
     flag(urls == "bad", "shop_url", _("This is not a web address; write it as https://www.tokopedia.com/nama-toko."))
 
-    parsed_dates = _Parsed(frame["onboarded"], parse_date_cell)
+    parsed_dates = DistinctCells(frame["onboarded"], parse_date_cell)
     flag(parsed_dates.where(lambda value: value is None), "onboarded", _("Write the date the seller joined, e.g. 15-06-2020."))
     flag(parsed_dates.where(lambda value: value == "bad"), "onboarded", _("This is not a date; write it as 15-06-2020 or 2020-06-15."))
     today = timezone.localdate()
     flag(parsed_dates.where(lambda value: isinstance(value, datetime.date) and value > today), "onboarded", _("The date cannot be in the future."))
     dates = parsed_dates.values()
 
-    statuses = _Parsed(frame["status"], lambda value: STATUSES.get(str(value).strip().lower() if value is not None else "", "bad")).values()
+    statuses = DistinctCells(frame["status"], lambda value: STATUSES.get(str(value).strip().lower() if value is not None else "", "bad")).values()
     flag(statuses == "bad", "status", _("Unknown status; write one of: registered, products listed, first sale, inactive (or terdaftar, produk tayang, penjualan pertama, tidak aktif)."))
 
-    products = _Parsed(frame["products_listed"], _count)
+    products = DistinctCells(frame["products_listed"], _count)
     flag(products.where(lambda value: value == "bad"), "products_listed", _("Write the number of products as a whole number."))
     flag(products.where(lambda value: isinstance(value, int) and value < 0), "products_listed", _("The number of products cannot be negative."))
     flag(products.where(lambda value: isinstance(value, int) and value > 10_000_000), "products_listed", _("At most 10,000,000 products."))
 
-    sales = _Parsed(frame["sales"], _count)
+    sales = DistinctCells(frame["sales"], _count)
     flag(sales.where(lambda value: value == "bad"), "sales", _("Write a whole rupiah amount, e.g. 2500000, 2.500.000 or Rp 2.500.000."))
     flag(sales.where(lambda value: isinstance(value, int) and value < 0), "sales", _("Sales cannot be negative."))
     flag(sales.where(lambda value: isinstance(value, int) and value > MONEY_LIMIT), "sales", _("At most Rp 1.000.000.000.000."))
@@ -268,18 +242,6 @@ def check_matches(rows, *, report):
 
 
 # --- writing -------------------------------------------------------------------------------
-
-
-def _copy(cursor, table, frame, *, texts=()):
-    """COPY ``frame`` into ``table`` (columns by name). Missing values arrive as NULL, except
-    in the ``texts`` columns, where an empty cell is an empty string."""
-    # Arrow writes the CSV (a million rows in a fraction of pandas' time): strings quoted, so
-    # an empty one stays empty, and a missing value unquoted, which COPY reads as NULL.
-    buffer = io.BytesIO()
-    pa_csv.write_csv(pa.Table.from_pandas(frame, preserve_index=False), buffer, pa_csv.WriteOptions(include_header=False))
-    buffer.seek(0)
-    keep_empty = f", FORCE_NOT_NULL ({', '.join(texts)})" if texts else ""
-    cursor.cursor.copy_expert(f"COPY {table} ({', '.join(frame.columns)}) FROM STDIN WITH (FORMAT csv{keep_empty})", buffer)
 
 
 def _history_columns(model):
@@ -355,7 +317,7 @@ def write(rows, *, report, user):
                 "CREATE TEMP TABLE onboarding_stage (business_id bigint, shop_name text, shop_url text, onboarded date, "
                 "status text, products_listed integer, seller_id text, sales bigint) ON COMMIT DROP"
             )
-            _copy(cursor, "onboarding_stage", stage)
+            copy_frame(cursor, "onboarding_stage", stage)
             cursor.execute("ANALYZE onboarding_stage")
             # Each row with its business's copies and whether its shop becomes the business's
             # first (earliest onboarded, then lowest id, of the confirmed shops), decided
@@ -459,7 +421,7 @@ def _queue(waiting, *, report):
         columns = ", ".join(frame.columns)
         cursor.execute("DROP TABLE IF EXISTS review_stage")
         cursor.execute(f"CREATE TEMP TABLE review_stage ON COMMIT DROP AS SELECT {columns} FROM marketplace_sellerreview WITH NO DATA")
-        _copy(cursor, "review_stage", frame, texts=["seller_key", "seller_id", "name", "nib", "phone", "shop_name", "shop_url"])
+        copy_frame(cursor, "review_stage", frame, texts=["seller_key", "seller_id", "name", "nib", "phone", "shop_name", "shop_url"])
         # A seller still waiting is replaced by this row, unless the row says the same for the
         # same month (the same report again): then the waiting row is left as it is.
         replaced = [column for column in frame.columns if column not in ("marketplace_id", "seller_key", "state", "created_at")]

@@ -17,14 +17,14 @@ A rule that finds one business decides the row; one that finds several sends the
 confirm queue with those businesses as candidates; one that finds none hands the row to the
 next rule. A row no rule matches waits in the queue too.
 """
-import io
 import re
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.csv as pa_csv
 from django.db import connection, transaction
+
+from programs.bulk import copy_query, temporary_table
 
 #: Strings held by Arrow: its regular expressions run over the whole column at once.
 TEXT = "string[pyarrow]"
@@ -76,25 +76,11 @@ def _fetch(sql, params, columns, *, keys=None, text_key=True):
     # A transaction of its own (the job matches outside one): the table lives until it ends.
     with transaction.atomic(), connection.cursor() as cursor:
         if keys is not None:
-            types = {"int64": "bigint", "Int64": "bigint"}
-            cursor.execute("CREATE TEMP TABLE match_keys ({}) ON COMMIT DROP".format(
-                ", ".join(f'"{column}" {types.get(str(dtype), "text")}' for column, dtype in keys.dtypes.items())))
-            buffer = io.BytesIO()
-            pa_csv.write_csv(pa.Table.from_pandas(keys, preserve_index=False), buffer, pa_csv.WriteOptions(include_header=False))
-            buffer.seek(0)
-            cursor.cursor.copy_expert("COPY match_keys FROM STDIN WITH (FORMAT csv)", buffer)
-            cursor.execute("ANALYZE match_keys")
-        # Read back as CSV too: a million tuples built by the driver cost seconds.
-        buffer = io.BytesIO()
-        cursor.cursor.copy_expert("COPY ({}) TO STDOUT WITH (FORMAT csv)".format(cursor.cursor.mogrify(sql, params).decode()), buffer)
+            temporary_table(cursor, "match_keys", keys)
+        found = copy_query(cursor, sql, params, {column: pa.string() if index == 0 and text_key else pa.int64() for index, column in enumerate(columns)})
         if keys is not None:
             cursor.execute("DROP TABLE match_keys")
-    types = {column: pa.string() if index == 0 and text_key else pa.int64() for index, column in enumerate(columns)}
-    if not buffer.tell():
-        return pa.table({column: pa.array([], type) for column, type in types.items()}).to_pandas()
-    buffer.seek(0)
-    return pa_csv.read_csv(buffer, read_options=pa_csv.ReadOptions(column_names=columns),
-                           convert_options=pa_csv.ConvertOptions(column_types=types, strings_can_be_null=False)).to_pandas()
+    return found
 
 
 def _keys(values):

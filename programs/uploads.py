@@ -11,6 +11,7 @@ import csv
 import io
 import re
 
+import numpy as np
 import pandas as pd
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -113,15 +114,37 @@ def _read_csv(data):
 DATE_FORMATS = ("%Y-%m-%d", "%d-%m-%Y", "%d/%m/%Y", "%d.%m.%Y", "%Y/%m/%d")
 
 
-def parse_distinct(series, parse):
-    """``parse`` applied once per distinct cell of ``series`` (dates, codes and amounts
-    repeat down a column); ``parse(None)`` answers the empty cells."""
-    import numpy as np
+class DistinctCells:
+    """A column parsed once per distinct cell (dates, codes and amounts repeat down a column);
+    what is asked of the parsed values is answered once per distinct value too, and spread
+    over the rows by the cells' codes — no Python per row. ``parse(None)`` answers the empty
+    cells."""
 
-    keys = series.astype(object).where(series.notna(), None)
-    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
-    parsed = np.array([parse(value) for value in uniques] + [parse(None)], dtype=object)
-    return pd.Series(parsed[codes], index=series.index, dtype=object)
+    def __init__(self, series, parse):
+        keys = series.astype(object).where(series.notna(), None)
+        self.codes, uniques = pd.factorize(keys, use_na_sentinel=True)  # -1, the last value: the empty cells
+        self.parsed = [parse(value) for value in uniques] + [parse(None)]
+        self.index = series.index
+
+    def values(self):
+        """The parsed value of each row (object Series)."""
+        values = np.empty(len(self.parsed), dtype=object)
+        values[:] = self.parsed  # element-wise: the values may be tuples
+        return pd.Series(values[self.codes], index=self.index, dtype=object)
+
+    def where(self, test):
+        """A boolean array: the rows whose parsed value passes ``test``."""
+        return np.array([bool(test(value)) for value in self.parsed], dtype=bool)[self.codes]
+
+    def derive(self, function, dtype):
+        """A Series of ``function(parsed value)``, of ``dtype`` (``"Int64"`` keeps the missing ones)."""
+        return pd.Series(pd.array([function(value) for value in self.parsed], dtype=dtype).take(self.codes), index=self.index)
+
+
+def parse_distinct(series, parse):
+    """``parse`` applied once per distinct cell of ``series``; ``parse(None)`` answers the
+    empty cells (:class:`DistinctCells` for more than the values)."""
+    return DistinctCells(series, parse).values()
 
 
 def parse_date_cell(value):
