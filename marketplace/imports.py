@@ -483,7 +483,7 @@ def _import_run(record):
         record.report(status=Status.RUNNING, message=_("Reading the file…"))
         with record.file.open("rb") as handle:
             data = handle.read()
-        raw = read_table(data, record.original_name, max_rows=settings.PARTNER_REPORT_MAX_ROWS, max_bytes=settings.PARTNER_REPORT_MAX_BYTES)
+        raw = read_table(data, record.original_name, max_rows=settings.PARTNER_REPORT_MAX_ROWS, max_bytes=settings.PARTNER_REPORT_MAX_BYTES, text_dtype=TEXT)
         del data
         phase("read")
         record.report(rows_total=len(raw), message=_("Checking %(rows)s rows…") % {"rows": _thousands(len(raw))})

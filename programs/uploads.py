@@ -31,9 +31,11 @@ class FileRefused(Exception):
     """The file as a whole cannot be used (type, size, columns...): one message for the officer."""
 
 
-def read_table(data, name, *, max_rows=None, max_bytes=None):
+def read_table(data, name, *, max_rows=None, max_bytes=None, text_dtype=str):
     """Read an uploaded XLSX or CSV into a DataFrame of raw cells; index = spreadsheet row numbers.
-    ``max_rows`` and ``max_bytes`` raise the limits for uploads that are large by nature."""
+    ``max_rows`` and ``max_bytes`` raise the limits for uploads that are large by nature.
+    ``text_dtype`` is the dtype of a CSV's cells when Arrow reads it (``"string[pyarrow]"``
+    spares a caller that works on Arrow strings a conversion); other files' cells are objects."""
     if not data:
         raise FileRefused(_("The file is empty."))
     max_bytes = max_bytes or MAX_FILE_BYTES
@@ -47,7 +49,7 @@ def read_table(data, name, *, max_rows=None, max_bytes=None):
         if data[:4] == b"PK\x03\x04" or lowered.endswith((".xlsx", ".xlsm")):
             frame = _read_xlsx(data, max_rows or MAX_ROWS)
         elif lowered.endswith((".csv", ".txt")) or _looks_like_text(data):
-            frame = _read_csv(data)
+            frame = _read_csv(data, text_dtype)
         else:
             raise FileRefused(_("This is not a spreadsheet. Upload the .xlsx template or a CSV file."))
     except SpreadsheetRefused as refused:
@@ -94,22 +96,22 @@ def _read_xlsx(data, max_rows):
     return spreadsheets.read_workbook(data).dropna(how="all")
 
 
-def _read_csv(data):
+def _read_csv(data, text_dtype=str):
     text = spreadsheets.decode_text(data)
     first_line = text.split("\n", 1)[0]
     # Excel in an Indonesian locale writes ';' (the comma is its decimal separator).
     separator = ";" if first_line.count(";") > first_line.count(",") else ","
     spreadsheets.check_header(first_line, separator)
-    options = {"sep": separator, "dtype": str, "keep_default_na": False, "na_values": [""]}
+    options = {"sep": separator, "keep_default_na": False, "na_values": [""]}
     try:
         # Arrow's reader is five times faster (a million rows in half a second) but stricter:
         # a file it cannot read — short rows, blank lines, an open quote — is read by pandas'
         # own parser, whose result and messages are the ones officers know.
-        return pd.read_csv(io.BytesIO(text.encode("utf-8")), engine="pyarrow", **options).dropna(how="all")
+        return pd.read_csv(io.BytesIO(text.encode("utf-8")), engine="pyarrow", dtype=text_dtype, **options).dropna(how="all")
     except (pd.errors.ParserError, ValueError, ArrowException):
         pass
     try:
-        frame = pd.read_csv(io.StringIO(text), skip_blank_lines=True, **options)
+        frame = pd.read_csv(io.StringIO(text), dtype=str, skip_blank_lines=True, **options)
     except (pd.errors.ParserError, csv.Error) as exc:
         raise FileRefused(_("The CSV file cannot be read: %(problem)s") % {"problem": spreadsheets.clean_message(str(exc).splitlines()[0], 200)}) from None
     except pd.errors.EmptyDataError:
