@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _, pgettext
 
+from programs.bulk import copy_frame
 from programs.fields import parse_rupiah
 from programs.jobs import dispatch, run_job
 from programs.uploads import FileRefused, finish_job, header_problems, keep_rejection, map_headers, parse_date_cell, parse_distinct, read_table
@@ -208,7 +209,6 @@ def write(rows, *, allocation, user):
     return created, unchanged, errors
 
 
-_STAGE_COLUMNS = ["row_no", "activity_id", "payment_number", "date", "amount", "account", "description"]
 
 
 def _stage(cursor, rows):
@@ -218,15 +218,12 @@ def _stage(cursor, rows):
         "date": [value.isoformat() for value in rows["date"]], "amount": rows["amount"].astype("int64"),
         "account": rows["account"].astype(str), "description": rows["description"].astype(str),
     })
-    buffer = io.StringIO()
-    out.to_csv(buffer, index=False, header=False)
-    buffer.seek(0)
     # Dropped at commit; dropped here too for a second import in the same transaction.
     cursor.execute("DROP TABLE IF EXISTS pg_temp.realisation_stage")
     cursor.execute(
         "CREATE TEMP TABLE realisation_stage (row_no int, activity_id bigint, payment_number text, date date, amount bigint, account text, description text) ON COMMIT DROP"
     )
-    cursor.cursor.copy_expert(f"COPY realisation_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN WITH (FORMAT csv)", buffer)
+    copy_frame(cursor, "realisation_stage", out, texts=["payment_number", "account", "description"])
 
 
 def _insert(*, allocation, user):

@@ -3,8 +3,6 @@
 Every channel goes through :func:`surveys.validation.check_values` for the answers and
 :func:`responses_check` for who may write what where; bulk writes are all-or-nothing.
 """
-import csv
-import io
 import json
 import logging
 
@@ -15,6 +13,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from programs.bulk import copy_frame, copy_query, temporary_table
 from programs.models import Business, Regency, Sector
 from programs.locks import LockKey, xact_lock
 from programs.policy import can
@@ -98,22 +97,14 @@ class _KeySets:
 
     def lookup(self, field, values):
         """``values``: an array of distinct keys (text or integers)."""
-        import pyarrow as pa
-        import pyarrow.csv as pa_csv
         from django.db.models.expressions import RawSQL
 
         name = f"import_keys_{len(self.tables)}_{id(self)}"
-        keys = pa.array(values)
-        kind = "bigint" if pa.types.is_integer(keys.type) else "text"
-        buffer = io.BytesIO()
-        pa_csv.write_csv(pa.table({"key": keys}), buffer, pa_csv.WriteOptions(include_header=False))
-        buffer.seek(0)
         with connection.cursor() as cursor:
             # No index (the lookup hashes the whole table once), but statistics: without them
-            # the planner expects 200 distinct keys and probes an index once per key.
-            cursor.execute(f"CREATE TEMP TABLE {name} (key {kind})")
-            cursor.cursor.copy_expert(f"COPY {name} (key) FROM STDIN WITH (FORMAT csv)", buffer)
-            cursor.execute(f"ANALYZE {name}")
+            # the planner expects 200 distinct keys and probes an index once per key. Kept
+            # until the check ends (it runs outside a transaction), then dropped.
+            temporary_table(cursor, name, pd.DataFrame({"key": values}), drop_at_commit=False)
         self.tables.append(name)
         return {f"{field}__in": RawSQL(f"SELECT key FROM {name}", [])}
 
@@ -256,21 +247,11 @@ def _read_rows(queryset, columns):
     bool). They come as one COPY read by pyarrow: 100,000 rows in a few hundredths of a
     second, without a Python tuple per row."""
     import pyarrow as pa
-    import pyarrow.csv as pa_csv
 
-    sql, params = queryset.query.sql_with_params()
-    buffer = io.BytesIO()
-    with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY ({cursor.cursor.mogrify(sql, params).decode()}) TO STDOUT WITH (FORMAT csv)", buffer)
-    if not buffer.getbuffer().nbytes:
-        return pd.DataFrame({name: [] for name in columns})
-    buffer.seek(0)
     types = {"int": pa.int64(), "text": pa.string(), "bool": pa.bool_()}
-    table = pa_csv.read_csv(
-        buffer, pa_csv.ReadOptions(column_names=list(columns)),
-        convert_options=pa_csv.ConvertOptions(column_types={name: types[kind] for name, kind in columns.items()}, true_values=["t"], false_values=["f"]),
-    )
-    return table.to_pandas()
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        return copy_query(cursor, sql, params, {name: types[kind] for name, kind in columns.items()})
 
 
 #: How many of the other rows a "same business again" message names.
@@ -434,23 +415,6 @@ def _distinct(left, right):
     return f"({', '.join(f'{left}.{field}' for field in _COMPARED)}) IS DISTINCT FROM ({', '.join(f'{right}.{field}' for field in _COMPARED)})"
 
 
-def _copy_buffer(out):
-    """The rows as CSV for COPY: NULL unquoted-empty, '' quoted. pyarrow writes 100,000 rows
-    in a tenth of the time pandas takes; a column pyarrow cannot type goes the pandas way."""
-    import pyarrow as pa
-    import pyarrow.csv as pa_csv
-
-    buffer = io.BytesIO()
-    try:
-        pa_csv.write_csv(pa.Table.from_pandas(out, preserve_index=False), buffer, pa_csv.WriteOptions(include_header=False))
-    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError):
-        text = io.StringIO()
-        out.to_csv(text, index=False, header=False, quoting=csv.QUOTE_NONNUMERIC, na_rep="")
-        buffer = io.BytesIO(text.getvalue().encode())
-    buffer.seek(0)
-    return buffer
-
-
 def _upsert(frame, *, wave, user, channel, reason):
     """COPY into a staging table, then one statement: UPDATE the rows that exist and changed,
     INSERT the new ones, and write the history of both (set-based)."""
@@ -459,7 +423,6 @@ def _upsert(frame, *, wave, user, channel, reason):
         field: codes[field] if field in codes else frame["business_id"].astype("int64") if field == "business_id" else frame[field]
         for field in _STAGE_COLUMNS
     })
-    buffer = _copy_buffer(out)
     history = SurveyResponse.history.model
     kept = {field.column for field in history._meta.concrete_fields}
     history_columns = ", ".join(field.column for field in SurveyResponse._meta.concrete_fields if field.column in kept)
@@ -486,8 +449,7 @@ def _upsert(frame, *, wave, user, channel, reason):
         stage = ", ".join(f"NULL::smallint AS {field}" if field in _LIST_FIELDS else field for field in _STAGE_COLUMNS)
         cursor.execute(f"CREATE TEMP TABLE survey_stage ON COMMIT DROP AS SELECT {stage} FROM surveys_surveyresponse WITH NO DATA")
         # Quoted empty cells of number columns are NULLs (text columns hold '' instead).
-        nullable = ", ".join(["capacity_before", "capacity_after", "export_postponed_value"])
-        cursor.cursor.copy_expert(f"COPY survey_stage ({', '.join(_STAGE_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '', FORCE_NULL ({nullable}))", buffer)
+        copy_frame(cursor, "survey_stage", out, nullable=["capacity_before", "capacity_after", "export_postponed_value"])
         # Rows whose answers did not change are left alone: no write, no history entry.
         # An existing row is updated in place; a new one is inserted, and should another
         # writer have inserted it meanwhile after all, the insert updates it instead.

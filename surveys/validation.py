@@ -17,6 +17,7 @@ from django.core.validators import MaxLengthValidator, MaxValueValidator
 from django.utils.translation import gettext as _
 
 from programs.fields import RUPIAH_NUMBER
+from programs.uploads import DistinctCells
 
 from .choices import Need, OperatingStatus, Problem
 from .choices import Warning as ResponseWarning
@@ -139,29 +140,28 @@ def _has_containers(series):
     return series.dtype == object and series.map(lambda value: isinstance(value, (list, dict))).any()
 
 
+def _cells(series, parse):
+    """``series`` parsed once per distinct cell (:class:`programs.uploads.DistinctCells`);
+    ``parse(None)`` answers the empty cells, written as nothing or as an empty text."""
+    return DistinctCells(series.mask(series.astype(object) == ""), parse)
+
+
 def _map_distinct(series, parse):
     """Apply ``parse`` once per distinct value: answers repeat ("demand; raw-material")."""
     if _has_containers(series):  # API items may send lists (or anything JSON holds)
         return series.map(lambda value: parse(value if not isinstance(value, float) or not np.isnan(value) else None))
-    keys = series.astype(object).where(series.notna(), "")
-    cache = {key: parse(key if key != "" else None) for key in keys.unique()}
-    codes, uniques = pd.factorize(keys)
-    results = np.empty(len(uniques), dtype=object)
-    for position, key in enumerate(uniques):  # element-wise: the values may be lists
-        results[position] = cache[key]
-    return pd.Series(results[codes], index=series.index, dtype=object)
+    return _cells(series, parse).values()
 
 
 def _parse_distinct(series, parse):
     """``(codes, parsed)``: ``parse`` applied once per distinct cell, and each row's position
-    in ``parsed`` — so per-row flags come from numpy indexing, not Python per row. Lists
-    (API items) are parsed one by one."""
+    in ``parsed`` (-1: the empty cells, parsed last) — so per-row flags come from numpy
+    indexing, not Python per row. Lists (API items) are parsed one by one."""
     if _has_containers(series):
         parsed = [parse(value if not isinstance(value, float) or not np.isnan(value) else None) for value in series]
         return np.arange(len(parsed)), parsed
-    keys = series.astype(object).where(series.notna(), "")
-    codes, uniques = pd.factorize(keys)
-    return codes, [parse(key if key != "" else None) for key in uniques]
+    cells = _cells(series, parse)
+    return cells.codes, cells.parsed
 
 
 def _choice_lookup(enum):
