@@ -129,7 +129,9 @@ def main():
         waves = [row[0] for row in cursor.fetchall()]
         for table in ("surveys_historicalsurveyresponse", "surveys_surveyresponse", "surveys_surveyimport"):
             cursor.execute(f"DELETE FROM {table} WHERE wave_id = ANY(%s)", [waves])
-        cursor.execute("DELETE FROM surveys_surveywave WHERE id = ANY(%s)", [waves])
+    # The waves themselves through the model, which removes what hangs on them (figures of a
+    # refresh, turnover ranges).
+    SurveyWave.objects.filter(pk__in=waves).delete()
     import datetime
 
     from surveys.outliers import refresh_ranges
