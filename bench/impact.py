@@ -162,6 +162,10 @@ def main():
 
     officer = bench_user("bench.impact.officer", "officer", province=west_java)
     staff = bench_user("bench.impact.staff", "ministry-staff")
+    # Statistics as autovacuum keeps them: another benchmark (survey_import) may just have
+    # written 100,000s of responses, and a plan made on stale counts is not the page's.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE surveys_surveyresponse")
     published = SurveyWave.objects.filter(status=SurveyWave.Status.PUBLISHED).order_by("-reported_month").first()
     cases = [
         ("staff", staff, "national dashboard (home)", "/", 100),
