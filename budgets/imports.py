@@ -209,8 +209,6 @@ def write(rows, *, allocation, user):
     return created, unchanged, errors
 
 
-
-
 def _stage(cursor, rows):
     """COPY the checked rows (with their spreadsheet row numbers) into a temporary table."""
     out = pd.DataFrame({

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pyarrow.csv as pa_csv
 
 
-def frame_csv(frame):
+def _frame_csv(frame):
     """``frame`` as CSV for COPY, without header: strings quoted (so an empty one stays
     empty), missing values unquoted (NULL). A column Arrow cannot type (mixed objects) sends
     the frame through pandas' writer, which quotes every text and writes missing ones as a
@@ -33,7 +33,7 @@ def copy_frame(cursor, table, frame, *, texts=(), nullable=()):
     if nullable:
         options.append(f"FORCE_NULL ({', '.join(nullable)})")
     columns = ", ".join(f'"{column}"' for column in frame.columns)
-    cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH ({', '.join(options)})", frame_csv(frame))
+    cursor.cursor.copy_expert(f"COPY {table} ({columns}) FROM STDIN WITH ({', '.join(options)})", _frame_csv(frame))
 
 
 def copy_query(cursor, sql, params, types):
