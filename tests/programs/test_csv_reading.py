@@ -56,6 +56,31 @@ def test_a_file_with_short_rows_and_blank_lines_is_still_read():
     assert pd.isna(frame.iloc[0]["Nomor HP"])
 
 
+@pytest.mark.parametrize("ending", ["\n", "\r\n"])
+def test_rows_keep_the_numbers_excel_shows_after_blank_lines(ending):
+    # Row 2 empty, row 4 separators only, row 5 spaces only: the rows after them are named
+    # by the line Excel shows them on, in the page and the error report.
+    lines = ["Nama Usaha;NIB", "", "CV. Batik Lestari;8120001234567", ";", "   ", "UD Anyaman Rotan;"]
+    frame = read_table(ending.join(lines).encode("utf-8"), "mitra.csv")
+    assert dict(zip(frame.index, frame["Nama Usaha"])) == {3: "CV. Batik Lestari", 6: "UD Anyaman Rotan"}
+
+
+def test_workbook_rows_keep_their_numbers_after_an_empty_row():
+    import io
+
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(buffer)
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, ["Nama Usaha", "NIB"])
+    sheet.write_row(1, 0, ["CV. Batik Lestari", "8120001234567"])
+    sheet.write_row(3, 0, ["UD Anyaman Rotan", "8120001234568"])  # row 3 left empty
+    workbook.close()
+    frame = read_table(buffer.getvalue(), "mitra.xlsx")
+    assert dict(zip(frame.index, frame["Nama Usaha"])) == {2: "CV. Batik Lestari", 4: "UD Anyaman Rotan"}
+
+
 def test_a_row_longer_than_the_header_is_refused_with_the_line_named():
     with pytest.raises(FileRefused) as refused:
         read_table(b"Nama Usaha;NIB\nUD Rotan;\nCV. Batik Lestari;8120001234567;0812\n", "mitra.csv")
