@@ -4,8 +4,6 @@ A million businesses take well under a minute on PostgreSQL: rows are generated 
 column with numpy and loaded with COPY; other databases get ``bulk_create`` batches. No
 history rows are written for synthetic data.
 """
-import csv
-import io
 import time
 
 import numpy as np
@@ -13,6 +11,7 @@ import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
+from .bulk import copy_frame
 from .models import Business, Regency, Sector
 from .roles import Role
 from .scale import RP_1_BILLION, RP_15_BILLION
@@ -187,12 +186,8 @@ def _skip_foreign_key_triggers(cursor):
 
 
 def _copy(frame):
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, quoting=csv.QUOTE_MINIMAL, na_rep="\\N")
-    buffer.seek(0)
-    columns = ", ".join(frame.columns)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY programs_business ({columns}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        copy_frame(cursor, "programs_business", frame)
 
 
 def seed(*, businesses=200, seed=2020, stdout=None):
@@ -331,11 +326,8 @@ def _seed_registrations(events, total, rng, now):
         "created_at": timezone.now().isoformat(),
     })
     out.loc[out["status"] == "confirmed", "waiting_number"] = pd.NA
-    buffer = io.StringIO()
-    out.to_csv(buffer, index=False, header=False, na_rep="\\N")
-    buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY programs_registration ({', '.join(out.columns)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        copy_frame(cursor, "programs_registration", out)
     # Seats taken follow the confirmed registrations.
     with connection.cursor() as cursor:
         cursor.execute(

@@ -6,15 +6,16 @@ DIY, NTB) worse, and a slow recovery from one wave to the next; a few businesses
 (mask and PPE makers) and some closed. Rows are generated with numpy and loaded with COPY;
 no history rows are written for synthetic data.
 """
-import csv
 import datetime
-import io
 import json
 import math
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from django.db import connection, transaction
+
+from programs.bulk import copy_frame, copy_query
 
 from .choices import Need, OperatingStatus, Problem, ReviewStatus
 from .models import SurveyResponse, SurveyWave
@@ -63,17 +64,16 @@ def seed_waves():
 
 def _businesses():
     """Every business's id, province code, regency, sector slug, scale and workforce."""
-    fields = ["id", "province__code", "regency_id", "sector__slug", "sector_id", "province_id", "scale", "workforce"]
-    buffer = io.StringIO()
+    types = {"id": pa.int64(), "province__code": pa.string(), "regency_id": pa.int64(), "sector__slug": pa.string(),
+             "sector_id": pa.int64(), "province_id": pa.int64(), "scale": pa.string(), "workforce": pa.int64()}
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(
-            "COPY (SELECT b.id, p.code, b.regency_id, s.slug, b.sector_id, b.province_id, b.scale, b.workforce "
+        return copy_query(
+            cursor,
+            "SELECT b.id, p.code, b.regency_id, s.slug, b.sector_id, b.province_id, b.scale, b.workforce "
             "FROM programs_business b JOIN programs_province p ON p.id = b.province_id JOIN programs_sector s ON s.id = b.sector_id "
-            "ORDER BY b.id) TO STDOUT WITH (FORMAT csv)",
-            buffer,
+            "ORDER BY b.id",
+            [], types,
         )
-    buffer.seek(0)
-    return pd.read_csv(buffer, names=fields, dtype={"province__code": str})
 
 
 def _response_frame(wave, recovery, businesses, rng):
@@ -187,8 +187,5 @@ def seed_responses(*, total, rng, chunk=100_000):
 
 
 def _write(frame):
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False, header=False, quoting=csv.QUOTE_MINIMAL, na_rep="\\N")
-    buffer.seek(0)
     with connection.cursor() as cursor:
-        cursor.cursor.copy_expert(f"COPY surveys_surveyresponse ({', '.join(_COLUMNS)}) FROM STDIN WITH (FORMAT csv, NULL '\\N')", buffer)
+        copy_frame(cursor, "surveys_surveyresponse", frame)
