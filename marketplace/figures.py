@@ -303,11 +303,12 @@ def conversion(user, year, group):
 
 
 def years(user):
-    """The years with figures, targets or workshops the user may see, newest first (the
-    dashboard's year picker; its default is the first, or this year when there are none)."""
-    return sorted(
-        {day.year for day in OnboardingFigures.objects.visible_to(user).dates("month", "year")}
-        | set(OnboardingTarget.objects.visible_to(user).values_list("year", flat=True))
-        | {moment.year for moment in WorkshopConversion.objects.visible_to(user).values_list("event__starts_at", flat=True).distinct()[:1000]},
-        reverse=True,
-    )
+    """``(years, default)``: the years with figures, targets or workshops the user may see,
+    newest first (the dashboard's year picker), and the year shown when none is asked: the
+    newest with shops opened, else with a target, else the newest (workshops are announced
+    ahead, so the newest year may hold nothing but workshops yet to come), else this year."""
+    opened = {day.year for day in OnboardingFigures.objects.visible_to(user).dates("month", "year")}
+    targeted = set(OnboardingTarget.objects.visible_to(user).values_list("year", flat=True))
+    workshops = {moment.year for moment in WorkshopConversion.objects.visible_to(user).values_list("event__starts_at", flat=True).distinct()[:1000]}
+    every = sorted(opened | targeted | workshops, reverse=True)
+    return every, max(opened or targeted or every or [timezone.localdate().year])

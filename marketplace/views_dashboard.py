@@ -26,13 +26,13 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _year(request, user):
-    years = figures.years(user)
+    years, default = figures.years(user)
     chosen = request.GET.get("year", "")
     if chosen.isdigit() and int(chosen) in years:
         return int(chosen), years
     if chosen:
         raise Http404
-    return (years[0] if years else timezone.localdate().year), years
+    return default, years
 
 
 def tables(user, year):
@@ -69,13 +69,15 @@ def tables(user, year):
                   round(row["needed_pace"]) if row["needed_pace"] is not None else None, row["met_on"].strftime("%d-%m-%Y") if row["met_on"] else "–"]
                  for row in pace],
     }
-    for group, title, header in (("province", _("Workshop conversion by organising office"), _("Organised by the office of")),
-                                 ("partner", _("Workshop conversion by partner"), _("Partner"))):
+    for group, title, header, nameless in (
+        ("province", _("Workshop conversion by organising office"), _("Organised by the office of"), _("Ministry of Industry (Ditjen IKMA)")),
+        ("partner", _("Workshop conversion by partner"), _("Partner"), _("Without a partner")),
+    ):
         result[f"conversion-{group}"] = {
             "title": title,
             "columns": [(header, "text"), (_("Attendees"), "int"), (_("Onboarded within 30 days"), "int"), (_("Onboarded within 90 days"), "int"),
                         (_("Within 30 days"), "ratio"), (_("Within 90 days"), "ratio")],
-            "rows": [[row["name"] or _("Without a partner"), row["attendees"], row["within_30"], row["within_90"], row["rate_30"], row["rate_90"]]
+            "rows": [[row["name"] or nameless, row["attendees"], row["within_30"], row["within_90"], row["rate_30"], row["rate_90"]]
                      for row in figures.conversion(user, year, group)],
         }
     by_province_id = {key: businesses for key, _shops, businesses in grouped["province"]}
@@ -118,7 +120,7 @@ def dashboard(request):
     }
     order = ["targets", "month", "marketplace", "scale", "province", "sector", "conversion-province", "conversion-partner"]
     cards = [{
-        "name": name, "title": data[name]["title"], "columns": data[name]["columns"], "wide": name in ("targets", "month", "province", "sector"),
+        "name": name, "title": data[name]["title"], "columns": data[name]["columns"], "wide": name in ("targets", "month", "province", "sector", "conversion-province", "conversion-partner"),
         "rows": [list(zip(row, [kind for _header, kind in data[name]["columns"]])) for row in data[name]["rows"]],
     } for name in order]
     chart["map"] = _map(by_province_id)

@@ -7,7 +7,6 @@ import datetime
 
 from django import forms
 from django.db.models import Sum
-from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -75,8 +74,7 @@ class FiguresQueryForm(forms.Form):
     def clean_year(self):
         year = self.cleaned_data["year"]
         if year is None:
-            years = figures.years(self.user)
-            year = years[0] if years else timezone.localdate().year
+            _years, year = figures.years(self.user)
         return year
 
     def parameters(self):

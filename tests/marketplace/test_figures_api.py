@@ -82,6 +82,21 @@ def test_the_year_defaults_to_the_dashboards(client, staff_user, onboardings):
     assert [(row["year"], row["key"]) for row in rows(staff_user)] == [(2021, "2021-01")]  # by month unless asked
 
 
+def test_the_default_year_is_the_newest_with_shops_opened(client, staff_user, onboardings, jabar):
+    OnboardingTarget.objects.create(year=2022, target=6_100_000)  # a target set ahead
+    later = make_event(organiser_province=jabar, topics=["marketplace"])
+    type(later).objects.filter(pk=later.pk).update(starts_at=datetime.datetime(2023, 3, 1, 2, tzinfo=datetime.UTC),
+                                                   ends_at=datetime.datetime(2023, 3, 1, 5, tzinfo=datetime.UTC))
+    Registration.objects.create(event=later, business=BusinessFactory(province=jabar), status="confirmed", attended=True)
+    figures.refresh_conversion()
+    cache.clear()
+    client.force_login(staff_user)
+    page = client.get(reverse("marketplace-dashboard"))
+    assert page.context["years"][0] == 2023  # still in the picker
+    assert page.context["year"] == 2021  # but the newest year with shops opened is shown, not 2022's target alone
+    assert [(row["year"], row["key"]) for row in rows(staff_user)] == [(2021, "2021-01")]
+
+
 def test_those_the_dashboard_refuses_are_refused(owner, onboardings):
     assert client_for(owner).get(URL).status_code == 403
     assert client_for(None).get(URL).status_code == 401

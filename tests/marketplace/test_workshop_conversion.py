@@ -50,3 +50,15 @@ def test_conversion_per_organiser_and_partner_matches_pandas(client, staff_user,
     assert expected == {province("32").name: [5, 1, 2], province("63").name: [2, 1, 1]}
     partners = next(card for card in page.context["cards"] if card["name"] == "conversion-partner")
     assert {row[0][0]: row[1][0] for row in partners["rows"]} == {"Tokopedia": 5, "Tanpa mitra": 2}
+
+
+def test_a_workshop_the_ministry_ran_is_the_ministrys_row_not_a_partnerless_one(client, staff_user, jabar):
+    start = datetime.datetime(2020, 6, 10, 2, tzinfo=datetime.UTC)
+    national = make_event(organiser_province=None, topics=["marketplace"])
+    type(national).objects.filter(pk=national.pk).update(starts_at=start, ends_at=start + datetime.timedelta(hours=3))
+    Registration.objects.create(event=national, business=BusinessFactory(province=jabar), status="confirmed", attended=True)
+    figures.refresh_conversion()
+    client.force_login(staff_user)
+    cards = {card["name"]: card for card in client.get(reverse("marketplace-dashboard"), {"year": 2020}).context["cards"]}
+    assert [row[0][0] for row in cards["conversion-province"]["rows"]] == ["Kementerian Perindustrian (Ditjen IKMA)"]
+    assert [row[0][0] for row in cards["conversion-partner"]["rows"]] == ["Tanpa mitra"]
