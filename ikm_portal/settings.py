@@ -117,6 +117,10 @@ else:
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+# No task's return value is read (jobs report through their own rows). Keeping results would
+# also make every dispatch subscribe to the result store first, which retries an unreachable
+# Redis for 20 s before the publish's own short policy below is even tried.
+CELERY_TASK_IGNORE_RESULT = True
 # Without Redis there is no worker: tasks run in-process so the zero-setup portal still works.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
