@@ -39,6 +39,15 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _quick_password_hashing(settings):
+    """Nearly every test makes accounts, and hashing each password as production does (PBKDF2,
+    a million rounds: a quarter of a second here, again at each sign-in) took a third of the
+    suite's time. Production's hashers stay in the list, so their hashes are still checked;
+    servers the tests start in processes of their own re-hash before signing in (faults)."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Throttles, lockouts and cached figures must not leak from one test into the next."""
     from django.core.cache import cache
