@@ -16,7 +16,7 @@
     var series = [{ type: "line", name: data.labels.onboarded, data: data.onboarded, itemStyle: { color: "#0b3d91" }, areaStyle: { opacity: 0.08 }, symbolSize: 8 }];
     if (data.target.length) series.unshift({ type: "line", name: data.labels.target, data: data.target, lineStyle: { type: "dashed" }, itemStyle: { color: "#7f8c8d" }, symbolSize: 5 });
     chart.setOption({
-      animation: !still, legend: { top: 0 }, grid: { left: 10, right: 20, top: 30, bottom: 10, containLabel: true },
+      animation: !still, legend: { top: 0 }, grid: { left: 10, right: 20, top: element.clientWidth < 500 ? 55 : 30, bottom: 10, containLabel: true },  // the legend takes two lines on a phone
       tooltip: { trigger: "axis", valueFormatter: thousands },
       xAxis: { type: "category", data: data.months }, yAxis: { type: "value", axisLabel: { formatter: thousands } }, series: series
     });
