@@ -120,7 +120,7 @@ def dashboard(request):
     }
     order = ["targets", "month", "marketplace", "scale", "province", "sector", "conversion-province", "conversion-partner"]
     cards = [{
-        "name": name, "title": data[name]["title"], "columns": data[name]["columns"], "wide": name in ("targets", "month", "province", "sector", "conversion-province", "conversion-partner"),
+        "name": name, "title": data[name]["title"], "columns": data[name]["columns"], "wide": name not in ("marketplace", "scale"),  # the two short tables share a row
         "rows": [list(zip(row, [kind for _header, kind in data[name]["columns"]])) for row in data[name]["rows"]],
     } for name in order]
     chart["map"] = _map(by_province_id)

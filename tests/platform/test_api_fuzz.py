@@ -162,7 +162,7 @@ CHECKS = [
 
 
 @pytest.fixture
-def fuzz_world(db, settings, monkeypatch, request):
+def fuzz_world(db, monkeypatch, request):
     """A business, an event, an open province wave with a response, a published national wave
     with responses and (for the impact operations) its figures, two users with tokens."""
     from django.core.signals import request_finished, request_started
@@ -172,7 +172,6 @@ def fuzz_world(db, settings, monkeypatch, request):
     from surveys.models import SurveyResponse
     from surveys.rollups import refresh
 
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Thousands of anonymous requests in a row: the throttle would answer most of them.
     monkeypatch.setattr(AnonRateThrottle, "THROTTLE_RATES", {"anon": None})
     jabar = province("32")

@@ -135,8 +135,6 @@ def world(db, settings, tmp_path):
     from surveys.models import SurveyImport, SurveyResponse
 
     settings.MEDIA_ROOT = tmp_path
-    # Seven accounts per route: hashing their passwords properly would be most of the run.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # A live worker, so /healthz answers 200 (its 503 without one is tested on its own).
     from django.utils import timezone
 
